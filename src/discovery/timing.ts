@@ -1,0 +1,62 @@
+/**
+ * Discovery timing. Every periodic DHT action is jittered so that many nodes started together
+ * (a fleet rebooting, a test swarm) do not query in lockstep. All values are overridable per
+ * Discovery instance so tests run on short timers instead of mocks.
+ */
+export interface DiscoveryTiming {
+  /** Lookups while fewer than minPeers are verified: first delay, doubling up to the max. */
+  lookupFastMinMs: number;
+  lookupFastMaxMs: number;
+  /** Lookups once minPeers are verified (new members still join). */
+  lookupSlowMs: number;
+  /** Re-announce our auth port; below the DHT peer maxAge so we never fall out of stores. */
+  reannounceMs: number;
+  /** How often a verified peer is challenged again; answer TTLs never outlive this. */
+  reverifyMs: number;
+  /** Consecutive failed re-verifications before a peer is reported lost. */
+  lostAfterFailures: number;
+  /** Delay before retrying a re-verification that failed (a single dropped SYN is no death). */
+  reverifyRetryMs: number;
+  /** Backoff for candidates that failed to verify: base doubling up to max. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  /** Concurrent verifications per zone. */
+  maxConcurrentProbes: number;
+  /** Candidates remembered per zone (bounds memory under garbage DHT values). */
+  maxCandidates: number;
+  /** Fraction of each interval added or removed at random. */
+  jitter: number;
+}
+
+export const DEFAULT_TIMING: Readonly<DiscoveryTiming> = Object.freeze({
+  lookupFastMinMs: 500,
+  lookupFastMaxMs: 5_000,
+  lookupSlowMs: 60_000,
+  reannounceMs: 10 * 60_000,
+  reverifyMs: 30_000,
+  lostAfterFailures: 2,
+  reverifyRetryMs: 1_000,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 5 * 60_000,
+  connectTimeoutMs: 3_000,
+  readTimeoutMs: 3_000,
+  maxConcurrentProbes: 8,
+  maxCandidates: 1024,
+  jitter: 0.2,
+});
+
+/** BEP 5 stores forget peers that do not re-announce; we re-announce well within this. */
+export const DHT_PEER_MAX_AGE_MS = 30 * 60_000;
+/** How often the DHT routing table is saved for warm restarts. */
+export const DHT_STATE_SAVE_INTERVAL_MS = 5 * 60_000;
+/** Auth listener: a client must send its 36 bytes within this. */
+export const AUTH_READ_TIMEOUT_MS = 5_000;
+/** Auth listener: concurrent connections accepted; more are closed at once. */
+export const AUTH_MAX_CONNECTIONS = 128;
+
+export function jittered(ms: number, jitter: number, random: () => number = Math.random): number {
+  const spread = ms * jitter;
+  return Math.max(0, Math.round(ms - spread + random() * 2 * spread));
+}
