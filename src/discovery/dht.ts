@@ -1,0 +1,162 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { isIPv4 } from 'node:net';
+import DHT from 'bittorrent-dht';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { listenError, wherezError } from '../errors.js';
+import type { Endpoint } from '../config/types.js';
+import { isValidPort } from '../peer.js';
+import { readJsonOrNull, writeJsonAtomic } from './state-file.js';
+import { DHT_PEER_MAX_AGE_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
+
+export interface DhtNodeOptions {
+  /** Bind address of the UDP socket (also the address peers see in our announces). */
+  host: string;
+  /** UDP port; 0 picks one. */
+  port: number;
+  /**
+   * Bootstrap nodes. Always explicit: an empty list starts a standalone node (the first node of
+   * a private swarm); bittorrent-dht's own default would contact the public routers.
+   */
+  bootstrap: readonly Endpoint[];
+  /** Where node id and routing table are kept for warm restarts; undefined keeps nothing. */
+  stateDir?: string;
+  log?: Logger;
+}
+
+interface SavedState { nodeId: string; nodes: Endpoint[] }
+
+export function validateBootstrap(list: readonly Endpoint[]): Endpoint[] {
+  return list.map((e) => {
+    // bittorrent-dht throws out of a nextTick (killing the process) on port 0.
+    if (!e.host || !isValidPort(e.port)) {
+      throw wherezError('WHEREZ_BOOTSTRAP_INVALID', `bootstrap entry ${e.host}:${e.port} needs a host and a port in 1-65535`);
+    }
+    return { host: e.host, port: e.port };
+  });
+}
+
+/**
+ * The process's one DHT node (bittorrent-dht), shared by every zone. Emits `peer`
+ * (contact, infohashHex) for contacts from get_peers replies and for announces other nodes make
+ * to us, so a zone can act on them at once instead of waiting for a lookup to finish.
+ */
+export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
+  private dht: DHT | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly bootstrap: Endpoint[];
+  private closed = false;
+
+  constructor(private readonly opts: DhtNodeOptions) {
+    super();
+    this.log = opts.log ?? silentLogger();
+    this.bootstrap = validateBootstrap(opts.bootstrap);
+  }
+
+  private get statePath(): string | undefined {
+    return this.opts.stateDir ? join(this.opts.stateDir, `dht-${this.opts.port}.json`) : undefined;
+  }
+
+  /** Binds and bootstraps; resolves once the routing table is populated (or bootstrap failed). */
+  async start(): Promise<void> {
+    const saved = this.statePath ? parseSaved(await readJsonOrNull(this.statePath)) : null;
+    // Saved nodes first for a warm start; the configured bootstrap after them in case they left.
+    const bootstrap = [...(saved?.nodes ?? []), ...this.bootstrap];
+    const dht = new DHT({
+      bootstrap: bootstrap.length > 0 ? bootstrap : false,
+      nodeId: saved ? Buffer.from(saved.nodeId, 'hex') : undefined,
+      host: false,
+      maxAge: DHT_PEER_MAX_AGE_MS,
+    });
+    this.dht = dht;
+    dht.on('warning', (err: Error) => this.log.debug({ err: err.message }, 'dht warning'));
+    dht.on('peer', (peer: Endpoint, infoHash: Buffer) => this.onContact(peer, infoHash));
+    dht.on('announce', (peer: Endpoint, infoHash: Buffer) => this.onContact(peer, infoHash));
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, `dht udp ${this.opts.host}:${this.opts.port}`));
+      dht.once('error', onError);
+      dht.listen(this.opts.port, this.opts.host, () => {
+        dht.off('error', onError);
+        dht.on('error', (err: Error) => this.log.warn({ err: err.message }, 'dht socket error'));
+        resolve();
+      });
+    });
+    if (!dht.ready) await new Promise<void>((resolve) => dht.once('ready', () => resolve()));
+    this.log.info({ port: this.port, nodes: this.nodeCount() }, 'dht ready');
+    if (this.statePath) {
+      this.saveTimer = setInterval(() => void this.save(), DHT_STATE_SAVE_INTERVAL_MS);
+      this.saveTimer.unref();
+    }
+  }
+
+  private onContact(peer: Endpoint, infoHash: Buffer): void {
+    // Garbage values: non-IPv4 text, unspecified, multicast and broadcast addresses.
+    if (!isIPv4(peer.host) || !isValidPort(peer.port)) return;
+    const first = Number(peer.host.split('.')[0]);
+    if (first === 0 || first >= 224) return;
+    this.emit('peer', { host: peer.host, port: peer.port }, infoHash.toString('hex'));
+  }
+
+  get port(): number {
+    return this.dht?.listening ? this.dht.address().port : 0;
+  }
+
+  get nodeId(): string {
+    return this.dht ? this.dht.nodeId.toString('hex') : '';
+  }
+
+  nodeCount(): number {
+    return this.dht?.nodes ? this.dht.nodes.count() : 0;
+  }
+
+  announce(infohash: Buffer, port: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.dht || this.closed) { resolve(); return; }
+      this.dht.announce(infohash, port, (err) => {
+        if (err) this.log.debug({ err: err.message }, 'announce incomplete');
+        resolve();
+      });
+    });
+  }
+
+  /** Starts a get_peers walk; contacts arrive as `peer` events while it runs. */
+  lookup(infohash: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.dht || this.closed) { resolve(); return; }
+      this.dht.lookup(infohash, () => resolve());
+    });
+  }
+
+  async save(): Promise<void> {
+    if (!this.dht || !this.statePath || !this.dht.listening) return;
+    const nodes = this.dht.toJSON().nodes.filter((n) => isValidPort(n.port)).slice(0, 200);
+    const state: SavedState = { nodeId: this.nodeId, nodes };
+    try {
+      await writeJsonAtomic(this.statePath, state);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'dht state not saved');
+    }
+  }
+
+  /** Idempotent: saves the routing table, then destroys the node (its timers are not unref'd). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    const dht = this.dht;
+    if (!dht) return;
+    await this.save();
+    await new Promise<void>((resolve) => dht.destroy(() => resolve()));
+  }
+}
+
+function parseSaved(v: unknown): SavedState | null {
+  if (!v || typeof v !== 'object') return null;
+  const s = v as Partial<SavedState>;
+  if (typeof s.nodeId !== 'string' || !/^[0-9a-f]{40}$/.test(s.nodeId) || !Array.isArray(s.nodes)) return null;
+  const nodes = s.nodes.filter((n): n is Endpoint =>
+    !!n && typeof n === 'object' && typeof n.host === 'string' && isIPv4(n.host) && isValidPort(n.port));
+  return { nodeId: s.nodeId, nodes };
+}

@@ -1,0 +1,256 @@
+import { EventEmitter } from 'node:events';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { wherezError } from '../errors.js';
+import { peerKey, type Peer } from '../peer.js';
+import { infohashV1 } from './infohash.js';
+import { AuthListener } from './listener.js';
+import { probeV1, type ProbeFailure, type ProbeResult } from './prober.js';
+import { SelfDetector } from './self-detector.js';
+import type { DhtNode } from './dht.js';
+import { ProbeQueue } from './probe-queue.js';
+import { backoffMs, nextLookupDelay } from './backoff.js';
+import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
+import { DiscoveryStats } from './stats.js';
+
+export interface DiscoveryOptions {
+  passphrase: Buffer;
+  /** Application port this node offers; undefined = discover only (no listener, no announce). */
+  appPort?: number;
+  /** TCP port of the auth listener, announced in the DHT; 0 picks one. Needed with appPort. */
+  authPort?: number;
+  /** The process's DHT node, already started; shared by all zones. */
+  dht: DhtNode;
+  /** Search fast while fewer than this many peers are verified. Default 1. */
+  minPeers?: number;
+  /** Bind address of the auth listener and source address of probes. Default 0.0.0.0. */
+  host?: string;
+  self?: SelfDetector;
+  timing?: Partial<DiscoveryTiming>;
+  log?: Logger;
+  now?: () => number;
+  random?: () => number;
+}
+
+interface Verified { peer: Peer; failures: number; nextVerifyAt: number; timer?: NodeJS.Timeout }
+interface Candidate { state: 'queued' | 'probing' | 'failed' | 'self'; failures: number; retryAt: number }
+
+export interface DiscoveryEvents {
+  /** A peer passed its first challenge, or came back with another app port. */
+  peer: [Peer];
+  /** A verified peer failed `lostAfterFailures` re-verifications in a row. */
+  lost: [Peer];
+}
+
+/**
+ * Discovery for one passphrase: announce our auth port and keep re-announcing (jittered, never
+ * stopping, unlike Go), look up repeatedly (fast while below minPeers), verify contacts
+ * concurrently under deadlines, back off failing ones, re-verify known peers and report them
+ * lost when they stop answering.
+ */
+export class Discovery extends EventEmitter<DiscoveryEvents> {
+  readonly infohash: Buffer;
+  readonly stats = new DiscoveryStats();
+  private readonly t: DiscoveryTiming;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly self: SelfDetector;
+  private readonly verified = new Map<string, Verified>();
+  private readonly candidates: LRUCache<string, Candidate>;
+  private readonly queue: ProbeQueue;
+  private readonly abort = new AbortController();
+  private listener: AuthListener | undefined;
+  private lookupTimer: NodeJS.Timeout | undefined;
+  private announceTimer: NodeJS.Timeout | undefined;
+  private lookupDelay: number | undefined;
+  private started = false;
+  private closed = false;
+  private readonly onContact = (c: { host: string; port: number }, hash: string) => {
+    if (hash === this.infohashHex) this.consider(c.host, c.port);
+  };
+  private readonly infohashHex: string;
+
+  constructor(private readonly opts: DiscoveryOptions) {
+    super();
+    if (opts.appPort !== undefined && opts.authPort === undefined) {
+      throw wherezError('WHEREZ_ARGUMENT', 'announcing an app port needs an auth port');
+    }
+    this.t = { ...DEFAULT_TIMING, ...opts.timing };
+    this.log = opts.log ?? silentLogger();
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.self = opts.self ?? new SelfDetector();
+    this.infohash = infohashV1(opts.passphrase);
+    this.infohashHex = this.infohash.toString('hex');
+    this.candidates = new LRUCache({ max: this.t.maxCandidates });
+    this.queue = new ProbeQueue(this.t.maxConcurrentProbes);
+  }
+
+  /** The auth listener's bound port (0 when discover-only). */
+  get authPort(): number {
+    return this.listener?.port ?? 0;
+  }
+
+  get announcing(): boolean {
+    return this.opts.appPort !== undefined;
+  }
+
+  get listenerStats() {
+    return this.listener?.stats;
+  }
+
+  /** Verified peers, in the order they were first verified. */
+  peers(): Peer[] {
+    return [...this.verified.values()].map((v) => v.peer);
+  }
+
+  /** When the peer will next be challenged: answers about it must not be cached past this. */
+  nextVerifyAt(p: { host: string; authPort: number }): number | undefined {
+    return this.verified.get(peerKey(p))?.nextVerifyAt;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.opts.appPort !== undefined) {
+      this.listener = new AuthListener({
+        passphrase: this.opts.passphrase, appPort: this.opts.appPort, host: this.opts.host ?? '0.0.0.0',
+        port: this.opts.authPort ?? 0, self: this.self, log: this.log,
+      });
+      await this.listener.start();
+    }
+    this.opts.dht.on('peer', this.onContact);
+    if (this.announcing) void this.announce();
+    this.runLookup();
+  }
+
+  private async announce(): Promise<void> {
+    if (this.closed) return;
+    this.stats.announces++;
+    await this.opts.dht.announce(this.infohash, this.authPort);
+    if (this.closed) return;
+    this.announceTimer = setTimeout(() => void this.announce(), jittered(this.t.reannounceMs, this.t.jitter, this.random));
+  }
+
+  private runLookup(): void {
+    if (this.closed) return;
+    this.stats.lookups++;
+    void this.opts.dht.lookup(this.infohash).then(() => {
+      if (this.closed) return;
+      const fast = this.verified.size < (this.opts.minPeers ?? 1);
+      this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, this.t.lookupFastMinMs, this.t.lookupFastMaxMs) : undefined;
+      const delay = fast ? this.lookupDelay as number : this.t.lookupSlowMs;
+      this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, this.t.jitter, this.random));
+    });
+  }
+
+  /** A contact from the DHT: verify it unless known, in flight, ourselves or backing off. */
+  private consider(host: string, authPort: number): void {
+    if (this.closed) return;
+    const key = `${host}:${authPort}`;
+    if (this.verified.has(key)) return;
+    this.stats.contacts++;
+    const c = this.candidates.get(key);
+    if (c && (c.state !== 'failed' || this.now() < c.retryAt)) return;
+    const cand: Candidate = c ?? { state: 'queued', failures: 0, retryAt: 0 };
+    cand.state = 'queued';
+    this.candidates.set(key, cand);
+    this.queue.push(async () => {
+      cand.state = 'probing';
+      this.onFirstProbe(host, authPort, cand, await this.probe(host, authPort));
+    });
+  }
+
+  private probe(host: string, port: number): Promise<ProbeResult> {
+    this.stats.probes++;
+    return probeV1({
+      host, port, passphrase: this.opts.passphrase, self: this.self,
+      connectTimeoutMs: this.t.connectTimeoutMs, readTimeoutMs: this.t.readTimeoutMs,
+      localAddress: this.opts.host && this.opts.host !== '0.0.0.0' ? this.opts.host : undefined,
+      signal: this.abort.signal,
+    });
+  }
+
+  private onFirstProbe(host: string, authPort: number, cand: Candidate, r: ProbeResult): void {
+    if (this.closed) return;
+    const key = `${host}:${authPort}`;
+    if (!r.ok) {
+      this.fail(r.reason, host, authPort);
+      if (r.reason === 'self') { cand.state = 'self'; return; }
+      cand.failures++;
+      cand.state = 'failed';
+      cand.retryAt = this.now() + backoffMs(cand.failures, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random);
+      return;
+    }
+    this.candidates.delete(key);
+    const peer: Peer = { host, port: r.port, authPort, verifiedAt: this.now() };
+    const v: Verified = { peer, failures: 0, nextVerifyAt: 0 };
+    this.verified.set(key, v);
+    this.stats.verified++;
+    this.scheduleReverify(key, v, this.t.reverifyMs);
+    this.log.debug({ peer: `${host}:${r.port}` }, 'peer verified');
+    this.emit('peer', peer);
+  }
+
+  private fail(reason: ProbeFailure, host: string, port: number): void {
+    if (reason === 'aborted') return;
+    this.stats.countFailure(reason);
+    this.log.debug({ contact: `${host}:${port}`, reason }, 'candidate failed verification');
+  }
+
+  private scheduleReverify(key: string, v: Verified, delayMs: number): void {
+    const delay = jittered(delayMs, this.t.jitter, this.random);
+    v.nextVerifyAt = this.now() + delay;
+    v.timer = setTimeout(() => this.queue.push(() => this.reverify(key, v), true), delay);
+  }
+
+  private async reverify(key: string, v: Verified): Promise<void> {
+    const r = await this.probe(v.peer.host, v.peer.authPort);
+    if (this.closed || this.verified.get(key) !== v) return;
+    this.stats.reverifications++;
+    if (r.ok) {
+      v.failures = 0;
+      const old = v.peer;
+      v.peer = { ...old, port: r.port, verifiedAt: this.now() };
+      this.scheduleReverify(key, v, this.t.reverifyMs);
+      if (old.port !== r.port) { this.emit('lost', old); this.emit('peer', v.peer); }
+      return;
+    }
+    this.fail(r.reason, v.peer.host, v.peer.authPort);
+    v.failures++;
+    if (v.failures < this.t.lostAfterFailures) {
+      this.scheduleReverify(key, v, this.t.reverifyRetryMs);
+      return;
+    }
+    this.verified.delete(key);
+    this.stats.lost++;
+    this.candidates.set(key, {
+      state: 'failed', failures: 1,
+      retryAt: this.now() + backoffMs(1, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random),
+    });
+    this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
+    if (this.verified.size < (this.opts.minPeers ?? 1) && this.lookupDelay === undefined) this.speedUpLookups();
+    this.emit('lost', v.peer);
+  }
+
+  private speedUpLookups(): void {
+    if (this.closed) return;
+    clearTimeout(this.lookupTimer);
+    this.lookupTimer = setTimeout(() => this.runLookup(), jittered(this.t.lookupFastMinMs, this.t.jitter, this.random));
+  }
+
+  /** Idempotent: stops timers, aborts probes in flight, closes the listener. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.opts.dht.off('peer', this.onContact);
+    clearTimeout(this.lookupTimer);
+    clearTimeout(this.announceTimer);
+    for (const v of this.verified.values()) clearTimeout(v.timer);
+    this.queue.stop();
+    this.abort.abort();
+    await this.listener?.close();
+  }
+}

@@ -1,0 +1,24 @@
+import type { ProbeFailure } from './prober.js';
+
+/** Counters of one zone's discovery, for `wherez status`, progress lines and tests. */
+export class DiscoveryStats {
+  announces = 0;
+  lookups = 0;
+  contacts = 0;
+  probes = 0;
+  verified = 0;
+  reverifications = 0;
+  lost = 0;
+  readonly failures: Partial<Record<ProbeFailure, number>> = {};
+
+  countFailure(reason: ProbeFailure): void {
+    this.failures[reason] = (this.failures[reason] ?? 0) + 1;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      announces: this.announces, lookups: this.lookups, contacts: this.contacts, probes: this.probes,
+      verified: this.verified, reverifications: this.reverifications, lost: this.lost, failures: { ...this.failures },
+    };
+  }
+}
