@@ -41,6 +41,8 @@ export interface DiscoveryEvents {
   peer: [Peer];
   /** A verified peer failed `lostAfterFailures` re-verifications in a row. */
   lost: [Peer];
+  /** A known peer passed a re-verification; valid until the next one, at `nextVerifyAt`. */
+  refresh: [Peer, number];
 }
 
 /**
@@ -216,6 +218,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       v.peer = { ...old, port: r.port, verifiedAt: this.now() };
       this.scheduleReverify(key, v, this.t.reverifyMs);
       if (old.port !== r.port) { this.emit('lost', old); this.emit('peer', v.peer); }
+      this.emit('refresh', v.peer, v.nextVerifyAt);
       return;
     }
     this.fail(r.reason, v.peer.host, v.peer.authPort);

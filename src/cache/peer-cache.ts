@@ -1,0 +1,82 @@
+import { LRUCache } from 'lru-cache';
+import type { ZonePeer, ZoneSnapshot } from '../dns/zone-view.js';
+import { peerKey, type Peer } from '../peer.js';
+
+/** Peers kept per zone; a zone past this drops its least recently verified peers. */
+export const MAX_PEERS_PER_ZONE = 512;
+/** TTL ceiling while a zone's discovery is down and its last peers are served stale. */
+export const STALE_TTL_S = 5;
+
+interface ZoneEntry {
+  label: string;
+  ttl: number;
+  peers: LRUCache<string, ZonePeer>;
+  stale: boolean;
+  version: number;
+  snapshot: ZoneSnapshot | undefined;
+}
+
+/**
+ * Verified peers per zone, as the DNS side reads them. Discovery writes (upsert on every
+ * verification, remove on loss); DNS reads immutable snapshots rebuilt only after a change,
+ * so the query path never copies peer lists.
+ */
+export class PeerCache {
+  private readonly zones = new Map<string, ZoneEntry>();
+
+  constructor(private readonly maxPeersPerZone = MAX_PEERS_PER_ZONE) {}
+
+  addZone(label: string, ttl: number): void {
+    this.zones.set(label, {
+      label, ttl, stale: false, version: 0, snapshot: undefined,
+      peers: new LRUCache({ max: this.maxPeersPerZone }),
+    });
+  }
+
+  removeZone(label: string): void {
+    this.zones.delete(label);
+  }
+
+  labels(): string[] {
+    return [...this.zones.keys()];
+  }
+
+  /** Records a (re-)verified peer valid until `expiresAt` (its next re-verification). */
+  upsert(label: string, peer: Peer, expiresAt: number): void {
+    const z = this.zones.get(label);
+    if (!z) return;
+    z.peers.set(peerKey(peer), { host: peer.host, port: peer.port, expiresAt });
+    this.changed(z);
+  }
+
+  remove(label: string, peer: Peer): void {
+    const z = this.zones.get(label);
+    if (z?.peers.delete(peerKey(peer))) this.changed(z);
+  }
+
+  /** Marks a zone's peers as last-known only (discovery down) or live again. */
+  setStale(label: string, stale: boolean): void {
+    const z = this.zones.get(label);
+    if (z && z.stale !== stale) { z.stale = stale; this.changed(z); }
+  }
+
+  /** The DNS side's ZoneLookup. */
+  readonly lookup = (label: string): ZoneSnapshot | undefined => {
+    const z = this.zones.get(label);
+    if (!z) return undefined;
+    if (!z.snapshot) {
+      // Oldest-verified first is LRU order reversed; a stable order keeps answers cacheable.
+      const peers = [...z.peers.values()].sort((a, b) => (a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1));
+      z.snapshot = Object.freeze({
+        label: z.label, peers: Object.freeze(peers), stale: z.stale, version: z.version,
+        ttl: z.stale ? Math.min(z.ttl, STALE_TTL_S) : z.ttl,
+      });
+    }
+    return z.snapshot;
+  };
+
+  private changed(z: ZoneEntry): void {
+    z.version++;
+    z.snapshot = undefined;
+  }
+}

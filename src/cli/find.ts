@@ -1,0 +1,56 @@
+import type { Endpoint } from '../config/types.js';
+import { findAuthenticatedPeers, PUBLIC_BOOTSTRAP } from '../discovery/find.js';
+import type { DhtNode } from '../discovery/dht.js';
+import type { Discovery } from '../discovery/discovery.js';
+import { formatPeer } from '../peer.js';
+import { createLogger } from '../log.js';
+import type { CliIO } from './io.js';
+import { resolveCliPassphrase } from './passphrase.js';
+
+export interface FindArgs {
+  appPort: number;
+  passphrase?: string;
+  passphraseFile?: string;
+  port: number;
+  bind: string;
+  bootstrap?: Endpoint[];
+  minPeers: number;
+  stateDir?: string;
+  /** Stop after this many peers (0 = run until interrupted). */
+  count: number;
+  logLevel: string;
+}
+
+const PROGRESS_INTERVAL_MS = 1000;
+
+/** `wherez find`: prints `peer found: IP:PORT` for each new authenticated peer, as Go did. */
+export async function runFind(a: FindArgs, io: CliIO): Promise<number> {
+  const passphrase = await resolveCliPassphrase({ file: a.passphraseFile, arg: a.passphrase, env: io.env });
+  const log = createLogger({ level: a.logLevel });
+  let progress: NodeJS.Timeout | undefined;
+  let live: { dht: DhtNode; discovery: Discovery } | undefined;
+  const showProgress = () => {
+    if (!live) return;
+    const s = live.discovery.stats;
+    io.stderr.write(`\rdht nodes: ${live.dht.nodeCount()}  candidates tried: ${s.probes}  verified: ${live.discovery.peers().length}   `);
+  };
+  let n = 0;
+  try {
+    for await (const peer of findAuthenticatedPeers({
+      passphrase, appPort: a.appPort, port: a.port, host: a.bind, bootstrap: a.bootstrap ?? PUBLIC_BOOTSTRAP,
+      minPeers: a.minPeers, stateDir: a.stateDir, signal: io.signal, log,
+      onStart: (ctx) => {
+        live = ctx;
+        if (io.stderr.isTTY) progress = setInterval(showProgress, PROGRESS_INTERVAL_MS);
+        else io.stderr.write(`listening on ${a.bind}:${ctx.dht.port} (dht udp, auth tcp)${a.appPort < 0 ? ', discover only' : ''}\n`);
+      },
+    })) {
+      if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
+      io.stdout.write(`peer found: ${formatPeer(peer)}\n`);
+      if (a.count > 0 && ++n >= a.count) break;
+    }
+  } finally {
+    clearInterval(progress);
+  }
+  return 0;
+}
