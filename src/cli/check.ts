@@ -1,0 +1,56 @@
+import { formatEndpoint } from '../config/endpoints.js';
+import { loadConfig } from '../config/load.js';
+import type { Config, ZoneConfig } from '../config/types.js';
+import { isWherezError } from '../errors.js';
+
+export interface CheckIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `wherez check`: validates the config file and prints what it would serve. Warnings go to
+ * stderr, the summary to stdout; passphrases appear by source only. Exit code 0 valid, 1 not.
+ */
+export async function runCheck(args: { config: string }, io: CheckIO): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadConfig(args.config, { env: io.env });
+  } catch (err) {
+    if (!isWherezError(err)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+  for (const w of loaded.warnings) io.stderr.write(`warning: ${w}\n`);
+  io.stdout.write(summary(args.config, loaded.config));
+  return 0;
+}
+
+export function summary(file: string, c: Config): string {
+  const list = (xs: readonly string[]) => (xs.length === 0 ? '(none)' : xs.join(', '));
+  const lines = [
+    `${file}: ok`,
+    `listen     ${list(c.listen.map(formatEndpoint))} (UDP and TCP)`,
+    `domain     ${c.domain} (names under _wherez.${c.domain})`,
+    c.forward
+      ? `forward    yes, to ${list(c.upstreams.map(formatEndpoint))}`
+      : `forward    no: names outside _wherez.${c.domain} are refused`,
+    `allow      ${list(c.allow)}`,
+    `ttl        max ${c.maxTtl}s, negative ${c.negativeTtl}s`,
+    `dht        ${formatEndpoint({ host: c.dht.bind, port: c.dht.port })}, bootstrap ${
+      c.dht.bootstrap.length === 0 ? '(none: standalone node)' : list(c.dht.bootstrap.map(formatEndpoint))}`,
+    `state_dir  ${c.stateDir}`,
+    `log_level  ${c.logLevel}`,
+    `zones      ${c.zones.length === 0 ? '(none: forwarding only)' : c.zones.length}`,
+    ...c.zones.map((z) => `  ${zoneLine(z, c.domain)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function zoneLine(z: ZoneConfig, domain: string): string {
+  const role = z.announce === undefined
+    ? 'discover only'
+    : `announce ${z.announce}, auth TCP ${z.authPort === 0 ? 'ephemeral' : String(z.authPort)}`;
+  return `_${z.label}._wherez.${domain}  ${role}, ttl ${z.ttl}s, min_peers ${z.minPeers}, passphrase ${z.passphraseSource}`;
+}

@@ -1,0 +1,29 @@
+import type { Findings } from './issues.js';
+
+/** Longest DNS name in text form (255 wire bytes). */
+const MAX_NAME_CHARS = 253;
+/**
+ * The longest first label the DNS side builds under a zone service name: an instance
+ * `i-<IPv6 expanded to 39 characters>-<5-digit port>` (see dns/ip.ts and dns/names.ts).
+ */
+const LONGEST_INSTANCE_LABEL = 'i-'.length + 39 + '-65535'.length;
+
+/**
+ * Every name a zone answers for must fit in a DNS name: `_wherez.<domain>`, and under it
+ * `i-<addr>-<port>._<label>._wherez.<domain>`. Checked here so a long domain or label fails at
+ * startup instead of silently producing no answers.
+ */
+export function checkNamesFit(domain: string, labels: readonly string[], found: Findings): void {
+  const zone = `_wherez.${domain}`;
+  if (zone.length > MAX_NAME_CHARS) {
+    found.error(['domain'], `too long: _wherez.<domain> must fit in ${MAX_NAME_CHARS} characters`);
+    return;
+  }
+  for (const label of labels) {
+    const longest = LONGEST_INSTANCE_LABEL + 1 + `_${label}.${zone}`.length;
+    if (longest > MAX_NAME_CHARS) {
+      found.error(['zones', label], `label and domain too long: names such as i-<IPv6>-<port>._${label}._wherez.<domain> ` +
+        `would have ${longest} characters (at most ${MAX_NAME_CHARS}); shorten the label or the domain`);
+    }
+  }
+}

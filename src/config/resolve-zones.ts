@@ -1,0 +1,43 @@
+import { endpointsCollide } from './endpoints.js';
+import type { Findings } from './issues.js';
+import { readPassphrase, type PassphraseDeps } from './passphrase.js';
+import type { RawConfig } from './schema.js';
+import type { Endpoint, ZoneConfig } from './types.js';
+
+/**
+ * Builds the zones in file order. Each auth listener binds TCP `dht.bind:auth_port`, so a
+ * non-zero auth_port must be unique across zones and must not collide with a DNS listener (DNS
+ * also listens on TCP). It may equal dht.port: the DHT is UDP, as in the Go wherez.
+ */
+export async function resolveZones(
+  raw: RawConfig, listen: readonly Endpoint[], deps: PassphraseDeps, found: Findings,
+): Promise<ZoneConfig[]> {
+  const zones: ZoneConfig[] = [];
+  const authOwner = new Map<number, string>();
+  for (const [label, z] of Object.entries(raw.zones)) {
+    const at = ['zones', label];
+    const pass = await readPassphrase(z, at, deps, found);
+    if (z.auth_port !== undefined && z.auth_port !== 0) {
+      const other = authOwner.get(z.auth_port);
+      if (other !== undefined) found.error([...at, 'auth_port'], `port ${z.auth_port} is already the auth_port of zone ${other}`);
+      else authOwner.set(z.auth_port, label);
+      const clash = listen.findIndex((l) => endpointsCollide(l, { host: raw.dht.bind, port: z.auth_port as number }));
+      if (clash >= 0) found.error([...at, 'auth_port'], `TCP ${raw.dht.bind}:${z.auth_port} collides with the DNS listener listen[${clash}]`);
+    }
+    if (z.auth_port !== undefined && z.announce === undefined) {
+      found.warn([...at, 'auth_port'], 'unused without announce: peers only probe the auth port of hosts that announce');
+    }
+    if (z.ttl > raw.max_ttl) found.warn([...at, 'ttl'], `exceeds max_ttl (${raw.max_ttl}); answers are capped at ${raw.max_ttl}`);
+    if (pass === undefined) continue;
+    zones.push({
+      label,
+      passphrase: pass.bytes,
+      passphraseSource: pass.source,
+      announce: z.announce,
+      authPort: z.auth_port,
+      ttl: z.ttl,
+      minPeers: z.min_peers,
+    });
+  }
+  return zones;
+}
