@@ -1,0 +1,27 @@
+/** Client allow-list: CIDR strings to a node:net BlockList, checked per packet. */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { wherezError } from '../errors.js';
+
+export const DEFAULT_ALLOW = ['127.0.0.0/8', '::1/128'] as const;
+
+export type AllowCheck = (address: string) => boolean;
+
+export function createAllowCheck(cidrs: readonly string[]): AllowCheck {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [ip = '', bits, extra] = cidr.split('/');
+    const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : null;
+    const prefix = bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits);
+    const max = family === 'ipv4' ? 32 : 128;
+    if (!family || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
+      throw wherezError('WHEREZ_ARGUMENT', `allow entry "${cidr}" is not an IP address or CIDR`);
+    }
+    list.addSubnet(ip, prefix, family);
+  }
+  return (address) => {
+    // Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d; the list speaks plain IPv4.
+    const v4 = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
+    if (isIPv4(v4)) return list.check(v4, 'ipv4');
+    return isIPv6(v4) && list.check(v4, 'ipv6');
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The request path, bytes in -> bytes out, no sockets: read it top to bottom. Decode (guarded),
+ * drop what must not be answered, refuse clients outside the allow-list, reject what we do not
+ * serve, then answer from the zone (through the built-reply cache) or forward. Error replies are
+ * all written by `fail`; anything thrown on the way is caught and answered SERVFAIL, so one bad
+ * packet never reaches a socket handler.
+ */
+import type { Logger } from '../log.js';
+import type { AllowCheck } from './allow.js';
+import { answerZone, type InZone } from './answer.js';
+import { CLASS, FLAG, RCODE, TYPE } from './dns-codes.js';
+import type { Forwarder } from './forward.js';
+import { classifyName } from './names.js';
+import { parseQuery, type Query, type QueryError } from './query.js';
+import { errorReply, fitForwarded, replyLimit, zoneReply, type Transport } from './reply.js';
+import { countRcode, type DnsCounters } from './stats.js';
+import { ZoneReplyCache, zoneReplyKey } from './wire-cache.js';
+import type { ZoneLookup } from './zone-view.js';
+
+export interface ResponderOptions {
+  /** `_wherez.<domain>`, lower case, validated. */
+  zone: string;
+  lookup: ZoneLookup;
+  labels: () => readonly string[];
+  /** Absent: split DNS, names outside the zone are REFUSED. */
+  forwarder?: Forwarder | undefined;
+  allow: AllowCheck;
+  negativeTtl: number;
+  maxTtl: number;
+  now: () => number;
+  log: Logger;
+  counters: DnsCounters;
+}
+
+export interface Client {
+  address: string;
+  transport: Transport;
+}
+
+export type Responder = (msg: Buffer, client: Client) => Promise<Buffer | null>;
+
+export function createResponder(opts: ResponderOptions): Responder {
+  const { counters, log } = opts;
+  const zoneLabels = opts.zone.split('.');
+  const ra = opts.forwarder !== undefined;
+  const cache = new ZoneReplyCache(opts.now);
+
+  const finish = (reply: Buffer): Buffer => {
+    countRcode(counters, reply.readUInt16BE(2) & 0xf);
+    if (reply.readUInt16BE(2) & FLAG.TC) counters.truncated++;
+    return reply;
+  };
+  const fail = (raw: Buffer, q: Query | QueryError, rcode: number): Buffer => finish(errorReply(raw, q, rcode, ra));
+
+  /** Everything answers depend on besides the question: labels and their snapshot versions. */
+  const zoneState = (labels: readonly string[]): string =>
+    labels.map((l) => `${l}:${opts.lookup(l)?.version ?? '-'}`).join(',');
+
+  function answer(raw: Buffer, q: Query, where: InZone, client: Client): Buffer {
+    const limit = replyLimit(q.edns, client.transport);
+    const labels = opts.labels();
+    const key = zoneReplyKey(q, limit, zoneState(labels));
+    const hit = cache.get(key, raw, q);
+    if (hit) {
+      counters.zoneCacheHits++;
+      return finish(hit);
+    }
+    const ctx = { zone: opts.zone, lookup: opts.lookup, labels, negativeTtl: opts.negativeTtl, maxTtl: opts.maxTtl, now: opts.now() };
+    const reply = zoneReply(raw, q, answerZone(where, q.qtype, ctx), limit, ra);
+    cache.set(key, reply);
+    return finish(reply);
+  }
+
+  async function forward(raw: Buffer, q: Query, client: Client): Promise<Buffer> {
+    const forwarder = opts.forwarder;
+    if (!forwarder) return fail(raw, q, RCODE.REFUSED);
+    if (forwarder.isLoop(q)) {
+      counters.loopsDetected++;
+      log.warn({ name: q.name, qtype: q.qtype }, 'forwarding loop: an upstream sent our own query back');
+      return fail(raw, q, RCODE.SERVFAIL);
+    }
+    const reply = await forwarder.resolve(raw, q);
+    return reply ? finish(fitForwarded(reply, raw, q, replyLimit(q.edns, client.transport))) : fail(raw, q, RCODE.SERVFAIL);
+  }
+
+  async function handle(raw: Buffer, client: Client): Promise<Buffer | null> {
+    const q = parseQuery(raw);
+    if (q.kind === 'drop') {
+      counters.dropped++;
+      return null;
+    }
+    if (!opts.allow(client.address)) return fail(raw, q, RCODE.REFUSED);
+    if (q.kind === 'error') return fail(raw, q, q.rcode);
+    // Only class IN exists here (ANY matches it); zone transfers are not offered.
+    if (q.qclass !== CLASS.IN && q.qclass !== CLASS.ANY) return fail(raw, q, RCODE.REFUSED);
+    if (q.qtype === TYPE.AXFR || q.qtype === TYPE.IXFR) return fail(raw, q, RCODE.REFUSED);
+    const where = classifyName(q.labels, zoneLabels);
+    if (where.kind === 'outside') return forward(raw, q, client);
+    return answer(raw, q, where, client);
+  }
+
+  return async (raw, client) => {
+    counters.queries++;
+    counters[client.transport]++;
+    try {
+      return await handle(raw, client);
+    } catch (err) {
+      counters.internalErrors++;
+      log.error({ err }, 'dns handler failed; answering SERVFAIL');
+      try {
+        const q = parseQuery(raw);
+        return q.kind === 'drop' ? null : fail(raw, q, RCODE.SERVFAIL);
+      } catch {
+        return null;
+      }
+    }
+  };
+}

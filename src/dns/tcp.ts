@@ -1,0 +1,115 @@
+/**
+ * DNS over TCP (RFC 7766): 2-byte length framing, pipelining (each frame answered as soon as it is
+ * ready, possibly out of order), an idle timeout, a connection cap, and flow control: a client
+ * with too many questions in flight, or that does not read its answers, is no longer read from,
+ * so a slow or silent client costs one socket until its idle timeout and never stalls others.
+ */
+import net from 'node:net';
+import type { Logger } from '../log.js';
+import type { Responder } from './responder.js';
+import type { DnsCounters } from './stats.js';
+
+export const TCP_IDLE_TIMEOUT_MS = 10_000;
+export const TCP_MAX_CONNECTIONS = 256;
+/** Questions one connection may have in flight before we stop reading it. */
+export const TCP_MAX_PIPELINED = 64;
+
+export interface TcpOptions {
+  idleTimeoutMs: number;
+  maxConnections: number;
+  log: Logger;
+  counters: DnsCounters;
+}
+
+export interface TcpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function serveConnection(socket: net.Socket, respond: Responder, opts: TcpOptions): void {
+  const address = socket.remoteAddress ?? '';
+  let buffered: Buffer = Buffer.alloc(0);
+  let inFlight = 0;
+  let awaitingDrain = false;
+  let readEnded = false;
+
+  // Frames beyond the in-flight cap stay buffered (reading is paused) until answers go out.
+  const pump = (): void => {
+    while (buffered.length >= 2 && inFlight < TCP_MAX_PIPELINED && !socket.destroyed) {
+      const len = buffered.readUInt16BE(0);
+      if (buffered.length < 2 + len) break; // a half-sent frame waits for the rest or the idle timeout
+      dispatch(Buffer.from(buffered.subarray(2, 2 + len)));
+      buffered = buffered.subarray(2 + len);
+    }
+    if (socket.destroyed) return;
+    if (inFlight >= TCP_MAX_PIPELINED || awaitingDrain) socket.pause();
+    else socket.resume();
+    if (readEnded && inFlight === 0) socket.end(); // RFC 7766 6.2.4: answer what was asked, then close
+  };
+
+  const dispatch = (frame: Buffer): void => {
+    inFlight++;
+    respond(frame, { address, transport: 'tcp' }).then((reply) => {
+      if (!reply || socket.destroyed || !socket.writable) return;
+      const out = Buffer.allocUnsafe(2 + reply.length);
+      out.writeUInt16BE(reply.length, 0);
+      reply.copy(out, 2);
+      if (!socket.write(out)) awaitingDrain = true;
+    }, (err: unknown) => opts.log.error({ err }, 'tcp responder rejected')).finally(() => {
+      inFlight--;
+      pump();
+    });
+  };
+
+  socket.setNoDelay(true);
+  socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
+  socket.on('drain', () => {
+    awaitingDrain = false;
+    pump();
+  });
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    pump();
+  });
+  socket.on('end', () => {
+    readEnded = true;
+    pump();
+  });
+  socket.on('error', (err) => opts.log.debug({ err, from: address }, 'tcp connection error'));
+}
+
+/** Listens on `host:port`; rejects with the raw listen error (the caller codes it). */
+export function listenTcp(host: string, port: number, respond: Responder, opts: TcpOptions): Promise<TcpListener> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    opts.counters.tcpConnections++;
+    opts.counters.tcpConnectionsOpen++;
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      opts.counters.tcpConnectionsOpen--;
+    });
+    serveConnection(socket, respond, opts);
+  });
+  server.maxConnections = opts.maxConnections;
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      server.on('error', (err) => opts.log.warn({ err }, 'tcp server error'));
+      const addr = server.address() as net.AddressInfo;
+      let closing: Promise<void> | undefined;
+      resolve({
+        port: addr.port,
+        close: () => {
+          closing ??= new Promise<void>((done) => {
+            server.close(() => done());
+            for (const s of sockets) s.destroy();
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}

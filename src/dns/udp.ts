@@ -1,0 +1,51 @@
+/** DNS over UDP: one datagram in, at most one datagram back to its source. */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Logger } from '../log.js';
+import type { Responder } from './responder.js';
+
+export interface UdpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Binds `host:port`; rejects with the raw bind error (the caller codes it). */
+export function bindUdp(host: string, port: number, respond: Responder, log: Logger): Promise<UdpListener> {
+  const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4' });
+  let closed = false;
+
+  socket.on('message', (msg, rinfo) => {
+    respond(msg, { address: rinfo.address, transport: 'udp' }).then((reply) => {
+      if (!reply || closed) return;
+      try {
+        socket.send(reply, rinfo.port, rinfo.address, (err) => {
+          if (err) log.debug({ err, to: rinfo.address }, 'udp send failed');
+        });
+      } catch (err) {
+        // A spoofed source port 0 makes send() throw synchronously.
+        log.debug({ err, to: rinfo.address }, 'udp send refused');
+      }
+    }, (err: unknown) => log.error({ err }, 'udp responder rejected'));
+  });
+
+  return new Promise((resolve, reject) => {
+    const onBindError = (err: Error): void => {
+      closed = true;
+      socket.close();
+      reject(err);
+    };
+    socket.once('error', onBindError);
+    socket.bind({ address: host, port, exclusive: true }, () => {
+      socket.off('error', onBindError);
+      socket.on('error', (err) => log.warn({ err }, 'udp socket error'));
+      resolve({
+        port: socket.address().port,
+        close: () => new Promise<void>((done) => {
+          if (closed) return done();
+          closed = true;
+          socket.close(() => done());
+        }),
+      });
+    });
+  });
+}
