@@ -68,6 +68,7 @@ function labelMessage(label: string): string {
 function typeName(v: unknown): string {
   if (v === null) return 'empty (null)';
   if (Array.isArray(v)) return 'a list';
+  if (ArrayBuffer.isView(v)) return 'binary data';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'number' && !Number.isInteger(v)) return 'a fraction';
   return `a ${typeof v}`;

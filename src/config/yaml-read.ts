@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document, type ErrorCode } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document, type ErrorCode } from 'yaml';
 import { wherezError } from '../errors.js';
 
 /**
@@ -42,6 +42,13 @@ export function readYaml(text: string, file: string): ParsedYaml {
     throw wherezError('WHEREZ_CONFIG_READ',
       msgs.length === 1 ? (msgs[0] as string) : `${msgs.length} problems in ${file}\n  ${msgs.join('\n  ')}`);
   }
+  const dangling: string[] = [];
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) dangling.push(`${file}:${lines.linePos(node.range?.[0] ?? 0).line}: YAML alias without anchor`);
+    },
+  });
+  if (dangling.length > 0) throw wherezError('WHEREZ_CONFIG_READ', dangling.join('\n  '));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

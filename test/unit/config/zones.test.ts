@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse, rejects, yaml } from './harness.js';
+
+const z = (label: string, ...lines: string[]) => [`  ${label}:`, '    passphrase: x', ...lines.map((l) => `    ${l}`)];
+
+test('zones keep file order and may be empty', async () => {
+  assert.deepEqual((await parse('zones: {}\n')).config.zones, []);
+  const { config } = await parse(yaml('zones:', ...z('b'), ...z('a')));
+  assert.deepEqual(config.zones.map((x) => x.label), ['b', 'a']);
+});
+
+test('auth ports must be distinct across zones (0 = ephemeral may repeat)', async () => {
+  const err = await rejects(parse(yaml('zones:', ...z('a', 'announce: 1', 'auth_port: 40001'), ...z('b', 'announce: 2', 'auth_port: 40001'))),
+    'WHEREZ_CONFIG_INVALID', 'zones.b.auth_port', 9);
+  assert.match(err.message, /already the auth_port of zone a/);
+  const ok = await parse(yaml('zones:', ...z('a', 'announce: 1', 'auth_port: 0'), ...z('b', 'announce: 2', 'auth_port: 0')));
+  assert.deepEqual(ok.config.zones.map((x) => x.authPort), [0, 0]);
+});
+
+test('auth_port may equal dht.port (UDP vs TCP), as in the Go wherez', async () => {
+  const { config } = await parse(yaml('dht:', '  port: 40001', 'zones:', ...z('a', 'announce: 1', 'auth_port: 40001')));
+  assert.equal(config.zones[0]?.authPort, config.dht.port);
+});
+
+test('auth_port must not collide with a DNS TCP listener on an overlapping address', async () => {
+  const err = await rejects(parse(yaml('listen: ["127.0.0.1:5300"]', 'zones:', ...z('a', 'announce: 1', 'auth_port: 5300'))),
+    'WHEREZ_CONFIG_INVALID', 'zones.a.auth_port', 6);
+  assert.match(err.message, /TCP 0\.0\.0\.0:5300 collides with the DNS listener listen\[0\]/);
+  await parse(yaml('listen: ["127.0.0.1:5300"]', 'dht: { bind: 10.0.0.1 }', 'zones:', ...z('a', 'announce: 1', 'auth_port: 5300')));
+});
+
+test('warnings: auth_port without announce, ttl above max_ttl', async () => {
+  const { warnings } = await parse(yaml('max_ttl: 20', 'zones:', ...z('a', 'auth_port: 40001', 'ttl: 30')));
+  const rest = warnings.filter((w) => !w.includes('inline'));
+  assert.deepEqual(rest, [
+    'zones.yaml:5: zones.a.auth_port: unused without announce: peers only probe the auth port of hosts that announce',
+    'zones.yaml:6: zones.a.ttl: exceeds max_ttl (20); answers are capped at 20',
+  ]);
+});
