@@ -59,7 +59,7 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
     return this.opts.stateDir ? join(this.opts.stateDir, `dht-${this.opts.port}.json`) : undefined;
   }
 
-  /** Binds and bootstraps; resolves once the routing table is populated (or bootstrap failed). */
+  /** Binds the UDP socket and starts bootstrapping; resolves once bound. */
   async start(): Promise<void> {
     const saved = this.statePath ? parseSaved(await readJsonOrNull(this.statePath)) : null;
     // Saved nodes first for a warm start; the configured bootstrap after them in case they left.
@@ -83,8 +83,10 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
         resolve();
       });
     });
-    if (!dht.ready) await new Promise<void>((resolve) => dht.once('ready', () => resolve()));
-    this.log.info({ port: this.port, nodes: this.nodeCount() }, 'dht ready');
+    // Not awaited: bootstrap ends only when its slowest query does, and one dead node costs the
+    // 2 s query timeout. Lookups work before it ends (k-rpc falls back to the bootstrap list).
+    const ready = () => this.log.info({ port: this.port, nodes: this.nodeCount() }, 'dht bootstrapped');
+    if (dht.ready) ready(); else dht.once('ready', ready);
     if (this.statePath) {
       this.saveTimer = setInterval(() => void this.save(), DHT_STATE_SAVE_INTERVAL_MS);
       this.saveTimer.unref();

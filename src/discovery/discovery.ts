@@ -67,6 +67,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private lookupTimer: NodeJS.Timeout | undefined;
   private announceTimer: NodeJS.Timeout | undefined;
   private lookupDelay: number | undefined;
+  private lookupRunning = false;
   private started = false;
   private closed = false;
   private readonly onContact = (c: { host: string; port: number }, hash: string) => {
@@ -133,13 +134,19 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.stats.announces++;
     await this.opts.dht.announce(this.infohash, this.authPort);
     if (this.closed) return;
+    // Nodes that started with us may have announced while we did: look again at once.
+    if (this.verified.size < (this.opts.minPeers ?? 1)) { this.lookupDelay = undefined; this.speedUpLookups(); }
     this.announceTimer = setTimeout(() => void this.announce(), jittered(this.t.reannounceMs, this.t.jitter, this.random));
   }
 
+  /** One lookup chain per zone: a lookup already running schedules the next one itself. */
   private runLookup(): void {
-    if (this.closed) return;
+    if (this.closed || this.lookupRunning) return;
+    clearTimeout(this.lookupTimer);
+    this.lookupRunning = true;
     this.stats.lookups++;
     void this.opts.dht.lookup(this.infohash).then(() => {
+      this.lookupRunning = false;
       if (this.closed) return;
       const fast = this.verified.size < (this.opts.minPeers ?? 1);
       this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, this.t.lookupFastMinMs, this.t.lookupFastMaxMs) : undefined;
