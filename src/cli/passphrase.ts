@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { wherezError } from '../errors.js';
+import { stripOneNewline } from '../config/passphrase.js';
 
 /**
  * Where `wherez find` takes the passphrase from, in order: --passphrase-file, the positional
@@ -20,10 +21,4 @@ export async function resolveCliPassphrase(o: { file?: string; arg?: string; env
   const env = o.env.WHEREZ_PASSPHRASE;
   if (env !== undefined) return Buffer.from(env, 'utf8');
   throw wherezError('WHEREZ_PASSPHRASE_MISSING', 'give a passphrase: --passphrase-file FILE, the WHEREZ_PASSPHRASE environment variable, or an argument');
-}
-
-export function stripOneNewline(raw: Buffer): Buffer {
-  if (raw.length >= 2 && raw[raw.length - 2] === 0x0d && raw[raw.length - 1] === 0x0a) return raw.subarray(0, -2);
-  if (raw.length >= 1 && raw[raw.length - 1] === 0x0a) return raw.subarray(0, -1);
-  return raw;
 }

@@ -1,0 +1,78 @@
+import yargs from 'yargs';
+import type { Endpoint } from '../config/types.js';
+import { isWherezError, wherezError } from '../errors.js';
+import { parseHostPort } from '../peer.js';
+import type { CliIO } from './io.js';
+import { runFind } from './find.js';
+import { runTestnet } from './testnet.js';
+import { runServe } from './serve.js';
+import { runCheck } from './check.js';
+
+function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
+  if (list === undefined) return undefined;
+  return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const e = parseHostPort(s);
+    if (!e) throw wherezError('WHEREZ_BOOTSTRAP_INVALID', `bootstrap entry "${s}" is not host:port with a port in 1-65535`);
+    return e;
+  });
+}
+
+/** Parses argv and runs one command; resolves with the exit code. Never calls process.exit. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const print = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const parser = yargs([...argv])
+    .scriptName('wherez')
+    .usage('$0 <command> [options]')
+    .strict()
+    .exitProcess(false)
+    .help()
+    .version(false)
+    .option('log-level', { type: 'string', default: 'warn', describe: 'trace|debug|info|warn|error|silent (JSON logs on stderr)' })
+    .command('find <appPort> [passphrase]', 'find peers sharing a passphrase; prints "peer found: IP:PORT" lines',
+      (y) => y
+        .positional('appPort', { type: 'number', describe: 'application port to offer (negative: discover only, do not announce)' })
+        .positional('passphrase', { type: 'string', describe: 'shared secret (prefer --passphrase-file or WHEREZ_PASSPHRASE: argv is visible to other users)' })
+        .option('port', { type: 'number', default: 40000, describe: 'wherez port: DHT (UDP) and auth listener (TCP); 0 picks one' })
+        .option('bind', { type: 'string', default: '0.0.0.0', describe: 'address of both sockets' })
+        .option('bootstrap', { type: 'string', describe: 'DHT bootstrap nodes host:port,... (default: the public Mainline routers)' })
+        .option('min-peers', { type: 'number', default: 1, describe: 'search fast until this many peers are verified' })
+        .option('passphrase-file', { type: 'string', describe: 'read the passphrase from this file (one trailing newline dropped)' })
+        .option('state-dir', { type: 'string', describe: 'keep the DHT node id and routing table here for warm restarts' })
+        .option('count', { type: 'number', default: 0, describe: 'exit after this many peers (0: run until interrupted)' }),
+      async (a) => {
+        code = await runFind({
+          appPort: a.appPort as number, passphrase: a.passphrase, passphraseFile: a.passphraseFile, port: a.port, bind: a.bind,
+          bootstrap: parseBootstrap(a.bootstrap), minPeers: a.minPeers, stateDir: a.stateDir, count: a.count, logLevel: a.logLevel,
+        }, io);
+      })
+    .command('serve', 'run the DNS bridge: answer _<label>._wherez.<domain> from discovery, forward the rest',
+      (y) => y.option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'YAML config file' }),
+      async (a) => { code = await runServe({ config: a.config, logLevel: a.logLevel }, io); })
+    .command('check', 'validate a config file and print what it would serve',
+      (y) => y.option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'YAML config file' }),
+      async (a) => { code = await runCheck({ config: a.config }, io); })
+    .command('testnet', 'run a private DHT on loopback and print its bootstrap list',
+      (y) => y
+        .option('nodes', { type: 'number', default: 20 })
+        .option('bind', { type: 'string', default: '127.0.0.1' })
+        .option('port', { type: 'number', default: 0, describe: 'UDP port of the bootstrap node (0 picks one)' }),
+      async (a) => { code = await runTestnet({ nodes: a.nodes, bind: a.bind, port: a.port }, io); })
+    .demandCommand(1, 'name a command: find, serve, check or testnet')
+    .fail((msg, err) => { throw err ?? new UsageError(msg); });
+  try {
+    await parser.parseAsync(argv as string[], {}, (err, _argv, output) => {
+      if (output && !err) print(output);
+    });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`${err.message}\n(see: wherez --help)\n`);
+      return 2;
+    }
+    io.stderr.write(`${isWherezError(err) ? err.message : `error: ${(err as Error).message}`}\n`);
+    return 1;
+  }
+  return code;
+}
+
+class UsageError extends Error {}

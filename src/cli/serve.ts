@@ -1,0 +1,22 @@
+import { loadConfig } from '../config/load.js';
+import { createLogger } from '../log.js';
+import { Daemon } from '../daemon.js';
+import type { CliIO } from './io.js';
+
+/**
+ * `wherez serve`: loads and validates the whole config first (a bad config never starts a
+ * half-configured server), runs until SIGINT/SIGTERM, then closes in reverse order.
+ */
+export async function runServe(a: { config: string; logLevel?: string }, io: CliIO): Promise<number> {
+  const { config, warnings } = await loadConfig(a.config, { env: io.env });
+  const log = createLogger({ level: a.logLevel ?? config.logLevel });
+  for (const w of warnings) log.warn(w);
+  const daemon = new Daemon(config, { log });
+  await daemon.start();
+  const listen = daemon.dnsEndpoints.map((b) => `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`).join(', ');
+  io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})\n`);
+  if (!io.signal.aborted) await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+  log.info('shutting down');
+  await daemon.close();
+  return 0;
+}

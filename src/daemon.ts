@@ -1,0 +1,105 @@
+import type { Config, ZoneConfig } from './config/types.js';
+import type { Logger } from './log.js';
+import { silentLogger } from './log.js';
+import { PeerCache } from './cache/peer-cache.js';
+import { DhtNode } from './discovery/dht.js';
+import { Discovery } from './discovery/discovery.js';
+import { SelfDetector } from './discovery/self-detector.js';
+import type { DiscoveryTiming } from './discovery/timing.js';
+import { createDnsServer, type BoundEndpoint, type DnsServer } from './dns/server.js';
+import type { Peer } from './peer.js';
+
+export interface DaemonDeps {
+  log?: Logger;
+  now?: () => number;
+  /** Timing overrides for every zone (tests use short timers). */
+  timing?: Partial<DiscoveryTiming>;
+}
+
+/** Floor of the re-verification period a zone's TTL sets (a TTL of 0 must not mean a busy loop). */
+const MIN_REVERIFY_MS = 1000;
+
+/** A zone's TTL is also its re-verification period: no answer outlives the next check. */
+export function reverifyMsFor(zone: ZoneConfig): number {
+  return Math.max(MIN_REVERIFY_MS, zone.ttl * 1000);
+}
+
+/**
+ * The composition root: config -> cache -> discovery -> DNS. Starts in that order (the DNS
+ * server last, so it never answers for a half-built system) and closes in reverse. A start
+ * that fails part-way closes what it had started.
+ */
+export class Daemon {
+  readonly cache = new PeerCache();
+  private readonly log: Logger;
+  private dht: DhtNode | undefined;
+  private readonly discoveries = new Map<string, Discovery>();
+  private dns: DnsServer | undefined;
+  private closed = false;
+  private bound: readonly BoundEndpoint[] = [];
+
+  constructor(private readonly config: Config, private readonly deps: DaemonDeps = {}) {
+    this.log = deps.log ?? silentLogger();
+  }
+
+  get dnsEndpoints(): readonly BoundEndpoint[] { return this.bound; }
+  get dhtPort(): number { return this.dht?.port ?? 0; }
+  zone(label: string): Discovery | undefined { return this.discoveries.get(label); }
+
+  async start(): Promise<void> {
+    try {
+      await this.startDiscovery();
+      this.dns = createDnsServer({
+        listen: this.config.listen, domain: this.config.domain, lookup: this.cache.lookup, labels: () => this.cache.labels(),
+        forward: this.config.forward, upstreams: this.config.upstreams, allow: this.config.allow,
+        negativeTtl: this.config.negativeTtl, maxTtl: this.config.maxTtl, now: this.deps.now,
+        log: this.log.child({ component: 'dns' }),
+      });
+      this.bound = await this.dns.start();
+      this.log.info({ listen: this.bound.map((b) => `${b.host}:${b.port}`), zones: this.cache.labels() }, 'wherez serving');
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  private async startDiscovery(): Promise<void> {
+    const c = this.config;
+    this.dht = new DhtNode({ host: c.dht.bind, port: c.dht.port, bootstrap: c.dht.bootstrap, stateDir: c.stateDir, log: this.log.child({ component: 'dht' }) });
+    await this.dht.start();
+    const self = new SelfDetector();
+    for (const zone of c.zones) {
+      this.cache.addZone(zone.label, zone.ttl);
+      const d = new Discovery({
+        passphrase: zone.passphrase, appPort: zone.announce, authPort: zone.authPort, dht: this.dht,
+        minPeers: zone.minPeers, host: c.dht.bind, self, now: this.deps.now,
+        timing: { reverifyMs: reverifyMsFor(zone), ...this.deps.timing },
+        log: this.log.child({ component: 'discovery', zone: zone.label }),
+      });
+      this.discoveries.set(zone.label, d);
+      const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
+      d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); });
+      d.on('refresh', (p, next) => upsert(p, next));
+      d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); });
+      await d.start();
+    }
+  }
+
+  /** Counters for `status` and tests: DNS, and per zone discovery and auth listener. */
+  stats(): Record<string, unknown> {
+    const zones: Record<string, unknown> = {};
+    for (const [label, d] of this.discoveries) {
+      zones[label] = { peers: d.peers().length, authPort: d.authPort, discovery: d.stats.toJSON(), auth: d.listenerStats };
+    }
+    return { dns: this.dns?.stats(), dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0 }, zones };
+  }
+
+  /** Idempotent; reverse order of start. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.dns?.close();
+    for (const d of [...this.discoveries.values()].reverse()) await d.close();
+    await this.dht?.close();
+  }
+}
