@@ -1,0 +1,62 @@
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, type Running } from './cli.js';
+
+export interface ServeNode {
+  host: string;
+  port: number;
+  proc: Running;
+  dir: string;
+  stop(): Promise<number | null>;
+}
+
+export interface ServeSpec {
+  host: string;
+  bootstrap: string;
+  passphrase: string;
+  announce?: number;
+  ttl?: number;
+  /** DNS port; 0 picks one (read back from the "serving" line). */
+  dnsPort?: number;
+  forward?: boolean;
+  upstreams?: string[];
+  extra?: string;
+}
+
+/** Starts a real `wherez serve` process with a config of its own in a temp dir. */
+export async function startServe(s: ServeSpec): Promise<ServeNode> {
+  const dir = await mkdtemp(join(tmpdir(), 'wherez-serve-'));
+  await writeFile(join(dir, 'ldap.key'), `${s.passphrase}\n`, { mode: 0o600 });
+  const yaml = [
+    `listen: ["${s.host}:${s.dnsPort ?? 0}"]`,
+    'domain: local',
+    `forward: ${s.forward ?? false}`,
+    ...(s.upstreams ? [`upstreams: [${s.upstreams.map((u) => `"${u}"`).join(', ')}]`] : []),
+    'allow: ["127.0.0.0/8", "::1/128"]',
+    'state_dir: ./state',
+    'log_level: warn',
+    'dht:',
+    `  bind: ${s.host}`,
+    '  port: 0',
+    `  bootstrap: ["${s.bootstrap}"]`,
+    'zones:',
+    '  ldap:',
+    '    passphrase_file: ldap.key',
+    ...(s.announce !== undefined ? [`    announce: ${s.announce}`, '    auth_port: 0'] : []),
+    `    ttl: ${s.ttl ?? 2}`,
+    '    min_peers: 2',
+    s.extra ?? '',
+  ].join('\n');
+  await writeFile(join(dir, 'zones.yaml'), yaml);
+  const proc = runCli(['serve', '--config', join(dir, 'zones.yaml')]);
+  const [, port] = await proc.line(/^wherez serving .* on [^ ]+:(\d+) /, 10_000);
+  return {
+    host: s.host, port: Number(port), proc, dir,
+    async stop() {
+      const code = await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
