@@ -18,8 +18,14 @@ export interface Running {
 }
 
 /** Runs the built CLI as a child process, as a user would from a shell. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, netns?: string): Running {
+  return runNode([BIN, ...args], env, netns);
+}
+
+/** Runs a node script, optionally inside a network namespace (`ip netns exec`). */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, netns?: string): Running {
+  const [cmd, argv] = netns ? ['ip', ['netns', 'exec', netns, process.execPath, ...args]] as const : [process.execPath, args] as const;
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
   let err = '';

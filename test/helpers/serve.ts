@@ -22,6 +22,8 @@ export interface ServeSpec {
   forward?: boolean;
   upstreams?: string[];
   extra?: string;
+  /** Run inside this network namespace. */
+  netns?: string;
 }
 
 /** Starts a real `wherez serve` process with a config of its own in a temp dir. */
@@ -49,7 +51,7 @@ export async function startServe(s: ServeSpec): Promise<ServeNode> {
     s.extra ?? '',
   ].join('\n');
   await writeFile(join(dir, 'zones.yaml'), yaml);
-  const proc = runCli(['serve', '--config', join(dir, 'zones.yaml')]);
+  const proc = runCli(['serve', '--config', join(dir, 'zones.yaml')], {}, s.netns);
   const [, port] = await proc.line(/^wherez serving .* on [^ ]+:(\d+) /, 10_000);
   return {
     host: s.host, port: Number(port), proc, dir,

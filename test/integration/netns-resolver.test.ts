@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { runCli, runNode } from '../helpers/cli.js';
+import { startServe, type ServeNode } from '../helpers/serve.js';
+import { waitFor } from '../helpers/wait.js';
+
+const run = promisify(execFile);
+const STANDIN = fileURLToPath(new URL('../helpers/standin-upstream.js', import.meta.url));
+const isRoot = process.getuid?.() === 0;
+
+async function inNs(ns: string, cmd: string, args: string[]): Promise<string> {
+  const { stdout } = await run('ip', ['netns', 'exec', ns, cmd, ...args], { timeout: 10_000 });
+  return stdout;
+}
+
+test('unmodified clients in a network namespace resolve through wherez on port 53', { skip: !isRoot && 'needs root for ip netns' }, async (t) => {
+  const ns = `wherez-t${process.pid}`;
+  await run('ip', ['netns', 'add', ns]);
+  t.after(async () => { await run('ip', ['netns', 'del', ns]).catch(() => undefined); await rm(`/etc/netns/${ns}`, { recursive: true, force: true }); });
+  await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  await mkdir(`/etc/netns/${ns}`, { recursive: true });
+  await writeFile(`/etc/netns/${ns}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n');
+
+  // Inside the namespace: a DHT swarm, a stand-in upstream, a peer daemon, and wherez on :53.
+  const testnet = runCli(['testnet', '--nodes', '10'], {}, ns);
+  t.after(() => testnet.stop());
+  const [, bootstrap] = await testnet.line(/^bootstrap: (\S+)$/, 10_000);
+  const standin = runNode([STANDIN, '127.0.0.9', '53'], {}, ns);
+  t.after(() => standin.stop());
+  await standin.line(/^standin: 53$/, 10_000);
+  const nodes: ServeNode[] = [];
+  t.after(async () => { for (const n of nodes) await n.stop(); });
+  nodes.push(await startServe({ host: '127.0.0.2', bootstrap: bootstrap!, passphrase: 'netns-secret', announce: 636, netns: ns }));
+  nodes.push(await startServe({
+    host: '127.0.0.1', dnsPort: 53, bootstrap: bootstrap!, passphrase: 'netns-secret', netns: ns,
+    forward: true, upstreams: ['127.0.0.9:53'],
+  }));
+
+  // getaddrinfo (glibc, via /etc/netns/NS/resolv.conf) on the peer's host name.
+  await waitFor(async () => (await inNs(ns, 'getent', ['ahosts', 'h-127-0-0-2._wherez.local']).catch(() => '')).includes('127.0.0.2'),
+    15_000, 'getent to resolve the peer host name');
+  // Node's dns.lookup (getaddrinfo) and dns.resolveSrv (c-ares reading resolv.conf), unmodified.
+  const script = `const dns=require('node:dns');Promise.all([dns.promises.lookup('_ldap._wherez.local'),dns.promises.resolveSrv('_ldap._wherez.local')])` +
+    `.then(([a,s])=>console.log(JSON.stringify({a,s})),e=>{console.error(e.code);process.exit(1)})`;
+  const out = JSON.parse(await inNs(ns, process.execPath, ['-e', script])) as { a: { address: string }; s: Array<{ name: string; port: number }> };
+  assert.equal(out.a.address, '127.0.0.2');
+  assert.deepEqual(out.s.map((s) => `${s.name}:${s.port}`), ['h-127-0-0-2._wherez.local:636']);
+  // A name outside the zone is forwarded to the stand-in upstream.
+  assert.match(await inNs(ns, 'getent', ['ahosts', 'forwarded.example']), /^192\.0\.2\.7\s/m);
+});
