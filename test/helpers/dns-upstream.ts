@@ -1,0 +1,116 @@
+/**
+ * A stand-in upstream resolver on 127.0.0.1 (UDP and TCP on one port), built on dns-packet:
+ * `nx.example` is NXDOMAIN with an SOA, `big.example` has 60 A records (TC over UDP), `slow.example`
+ * answers after `slowMs`, anything else gets one A record. In relay mode it instead passes every
+ * datagram, bytes unchanged, to another server and relays the reply back, like a pure forwarder
+ * that keeps the query id.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { once } from 'node:events';
+import dnsPacket from 'dns-packet';
+
+export interface StandInUpstream {
+  port: number;
+  /** Questions received, per transport. */
+  received: { udp: number; tcp: number };
+  /** Relay mode: pass UDP questions to 127.0.0.1:port unchanged instead of answering. */
+  relayTo(port: number): void;
+  close(): Promise<void>;
+}
+
+const SOA = { mname: 'ns.example', rname: 'hostmaster.example', serial: 1, refresh: 60, retry: 60, expire: 60, minimum: 30 };
+
+function answer(q: dnsPacket.DecodedPacket): dnsPacket.Packet {
+  const question = q.questions?.[0] ?? { name: '.', type: 'A' as const };
+  const name = question.name.toLowerCase();
+  const base = { type: 'response' as const, id: q.id, flags: (q.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE, questions: q.questions };
+  const opt = (q.additionals ?? []).some((a) => a.type === 'OPT')
+    ? [{ type: 'OPT' as const, name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [];
+  if (name === 'nx.example') {
+    return { ...base, flags: base.flags | 3, authorities: [{ type: 'SOA', name: 'example', ttl: 300, data: SOA }], additionals: opt };
+  }
+  const count = name === 'big.example' ? 60 : 1;
+  const answers = Array.from({ length: count }, (_, i): dnsPacket.Answer =>
+    ({ type: 'A', name: question.name, ttl: 60, data: `192.0.2.${i + 1}` }));
+  return { ...base, answers: question.type === 'A' ? answers : [], additionals: opt };
+}
+
+function udpLimit(q: dnsPacket.DecodedPacket): number {
+  const opt = (q.additionals ?? []).find((a) => a.type === 'OPT') as { udpPayloadSize: number } | undefined;
+  return opt ? Math.max(512, opt.udpPayloadSize) : 512;
+}
+
+async function reply(msg: Buffer, slowMs: number): Promise<{ full: Buffer; q: dnsPacket.DecodedPacket } | null> {
+  let q: dnsPacket.DecodedPacket;
+  try {
+    q = dnsPacket.decode(msg);
+  } catch {
+    return null;
+  }
+  if (q.questions?.[0]?.name.toLowerCase() === 'slow.example') await new Promise((r) => setTimeout(r, slowMs));
+  return { full: dnsPacket.encode(answer(q)), q };
+}
+
+export async function startUpstream(opts: { slowMs?: number } = {}): Promise<StandInUpstream> {
+  let relayPort: number | undefined;
+  const received = { udp: 0, tcp: 0 };
+  const slowMs = opts.slowMs ?? 300;
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (msg, rinfo) => {
+    received.udp++;
+    const send = (b: Buffer) => udp.send(b, rinfo.port, rinfo.address);
+    if (relayPort !== undefined) {
+      const relay = dgram.createSocket('udp4');
+      relay.on('message', (r) => { relay.close(); send(r); });
+      relay.send(msg, relayPort, '127.0.0.1');
+      setTimeout(() => { try { relay.close(); } catch { /* closed on reply */ } }, 5000).unref();
+      return;
+    }
+    void reply(msg, slowMs).then((r) => {
+      if (!r) return;
+      if (r.full.length <= udpLimit(r.q)) return send(r.full);
+      send(dnsPacket.encode({ ...answer(r.q), flags: answer(r.q).flags! | dnsPacket.TRUNCATED_RESPONSE, answers: [] }));
+    });
+  });
+  udp.bind(0, '127.0.0.1');
+  await once(udp, 'listening');
+  const port = udp.address().port;
+
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    let buf = Buffer.alloc(0);
+    s.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        received.tcp++;
+        void reply(Buffer.from(msg), slowMs).then((r) => r && !s.destroyed && s.write(dnsPacket.streamEncode(answer(r.q))));
+      }
+    });
+  });
+  tcp.listen(port, '127.0.0.1');
+  await once(tcp, 'listening');
+
+  return {
+    port,
+    received,
+    relayTo: (p) => { relayPort = p; },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
+    },
+  };
+}
+
+/** A UDP socket that receives and never answers: a dead upstream that costs the full timeout. */
+export async function startSilentUdp(): Promise<{ port: number; close: () => Promise<void> }> {
+  const udp = dgram.createSocket('udp4');
+  udp.bind(0, '127.0.0.1');
+  await once(udp, 'listening');
+  return { port: udp.address().port, close: () => new Promise<void>((r) => udp.close(() => r())) };
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import dnsPacket from 'dns-packet';
+import { frame, query, tcpConnect, tcpExchange, udpExchange } from '../helpers/dns-client.js';
+import { startDnsServer } from '../helpers/dns-server.js';
+import { startUpstream } from '../helpers/dns-upstream.js';
+import { MemoryZones, peers } from '../helpers/dns-zones.js';
+
+const zones = () => new MemoryZones({ ldap: { peers: peers(3, 60_000, Date.now()) }, many: { peers: peers(40, 60_000, Date.now()) } });
+
+test('pipelining: many questions in one write, every one answered on the connection', async () => {
+  const { server, port } = await startDnsServer(zones());
+  const { sock, reader } = await tcpConnect(port);
+  try {
+    const ids = Array.from({ length: 100 }, (_, i) => 1000 + i);
+    sock.write(Buffer.concat(ids.map((id) => frame(query(id % 2 ? '_ldap._wherez.local' : '_many._wherez.local', 'SRV', { id })))));
+    const got = new Set<number>();
+    for (const _ of ids) {
+      const p = dnsPacket.decode(await reader.next());
+      got.add(p.id ?? -1);
+      assert.equal(p.answers?.length, (p.id ?? 0) % 2 ? 3 : 40);
+    }
+    assert.deepEqual([...got].sort(), ids);
+  } finally {
+    sock.destroy();
+    await server.close();
+  }
+});
+
+test('answers go out as soon as they are ready: a zone answer overtakes a slow forwarded one', async () => {
+  const upstream = await startUpstream({ slowMs: 300 });
+  const { server, port } = await startDnsServer(zones(), { forward: true, upstreams: [{ host: '127.0.0.1', port: upstream.port }] });
+  const { sock, reader } = await tcpConnect(port);
+  try {
+    sock.write(Buffer.concat([frame(query('slow.example', 'A', { id: 1 })), frame(query('_ldap._wherez.local', 'SRV', { id: 2 }))]));
+    assert.equal(dnsPacket.decode(await reader.next()).id, 2);
+    assert.equal(dnsPacket.decode(await reader.next()).id, 1);
+  } finally {
+    sock.destroy();
+    await server.close();
+    await upstream.close();
+  }
+});
+
+test('idle and half-sent connections are closed after the idle timeout; others are served meanwhile', async () => {
+  const { server, port } = await startDnsServer(zones(), { tcpIdleTimeoutMs: 300 });
+  const silent = await tcpConnect(port);
+  const half = await tcpConnect(port);
+  try {
+    const t = performance.now();
+    half.sock.write(frame(query('_ldap._wherez.local', 'SRV')).subarray(0, 9));
+    assert.ok(await udpExchange(port, query('_ldap._wherez.local', 'SRV')));
+    assert.ok((await tcpExchange(port, query('_ldap._wherez.local', 'SRV'))).length > 12);
+    await Promise.all([once(silent.sock, 'close'), once(half.sock, 'close')]);
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed >= 250 && elapsed < 2000, `closed after ${Math.round(elapsed)} ms`);
+  } finally {
+    silent.sock.destroy();
+    half.sock.destroy();
+    await server.close();
+  }
+});
+
+test('a client that half-closes after asking still gets its answers, then the server closes', async () => {
+  const { server, port } = await startDnsServer(zones());
+  const { sock, reader } = await tcpConnect(port);
+  try {
+    sock.end(Buffer.concat([frame(query('_ldap._wherez.local', 'A', { id: 5 })), frame(query('_ldap._wherez.local', 'TXT', { id: 6 }))]));
+    const ids = [dnsPacket.decode(await reader.next()).id, dnsPacket.decode(await reader.next()).id];
+    assert.deepEqual(ids.sort(), [5, 6]);
+    await once(sock, 'close');
+  } finally {
+    sock.destroy();
+    await server.close();
+  }
+});
+
+test('connection cap: connections beyond it are closed; a client that never reads stalls nobody', async () => {
+  const { server, port } = await startDnsServer(zones(), { maxTcpConnections: 2 });
+  const reader = await tcpConnect(port);
+  const hog = await tcpConnect(port);
+  try {
+    // The hog asks for ~3 KB answers a thousand times and never reads them.
+    hog.sock.pause();
+    hog.sock.write(Buffer.concat(Array.from({ length: 1000 }, () => frame(query('_many._wherez.local', 'SRV')))));
+    const extra = await tcpConnect(port);
+    await once(extra.sock, 'close');
+    reader.sock.write(frame(query('_ldap._wherez.local', 'SRV', { id: 77 })));
+    assert.equal(dnsPacket.decode(await reader.reader.next()).id, 77);
+    assert.ok(await udpExchange(port, query('_ldap._wherez.local', 'SRV'), { timeoutMs: 500 }));
+    assert.ok(server.stats().tcpConnectionsOpen <= 2);
+  } finally {
+    reader.sock.destroy();
+    hog.sock.destroy();
+    await server.close();
+  }
+});
