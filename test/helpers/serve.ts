@@ -37,7 +37,7 @@ export async function startServe(s: ServeSpec): Promise<ServeNode> {
     ...(s.upstreams ? [`upstreams: [${s.upstreams.map((u) => `"${u}"`).join(', ')}]`] : []),
     'allow: ["127.0.0.0/8", "::1/128"]',
     'state_dir: ./state',
-    'log_level: warn',
+    `log_level: ${process.env.WHEREZ_TEST_LOG_LEVEL ?? 'warn'}`,
     'dht:',
     `  bind: ${s.host}`,
     '  port: 0',
