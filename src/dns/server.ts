@@ -47,6 +47,7 @@ export interface DnsServerOptions {
   maxTtl?: number;
   /** Clock, ms since epoch (default Date.now); drives TTLs and cache ageing. */
   now?: () => number;
+  /** Used as given: pass a child logger (`log.child({ component: 'dns' })`). */
   log?: Logger;
   tcpIdleTimeoutMs?: number;
   maxTcpConnections?: number;
@@ -81,7 +82,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const zone = zoneName(opts.domain ?? DEFAULT_DOMAIN);
   if (!zone) throw wherezError('WHEREZ_ARGUMENT', `domain "${opts.domain}" cannot carry _wherez.<domain> names`);
   const allow = createAllowCheck(opts.allow ?? DEFAULT_ALLOW);
-  const log = (opts.log ?? silentLogger()).child({ component: 'dns' });
+  const log = opts.log ?? silentLogger();
   const counters = createCounters();
   const now = opts.now ?? Date.now;
   const maxTtl = opts.maxTtl ?? DEFAULT_MAX_TTL_S;
