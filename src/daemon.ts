@@ -80,6 +80,7 @@ export class Daemon {
       const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
       d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); });
       d.on('refresh', (p, next) => upsert(p, next));
+      d.on('health', (up) => this.cache.setStale(zone.label, !up));
       d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); });
       await d.start();
     }

@@ -4,8 +4,6 @@ import { peerKey, type Peer } from '../peer.js';
 
 /** Peers kept per zone; a zone past this drops its least recently verified peers. */
 export const MAX_PEERS_PER_ZONE = 512;
-/** TTL ceiling while a zone's discovery is down and its last peers are served stale. */
-export const STALE_TTL_S = 5;
 
 interface ZoneEntry {
   label: string;
@@ -69,7 +67,7 @@ export class PeerCache {
       const peers = [...z.peers.values()].sort((a, b) => (a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1));
       z.snapshot = Object.freeze({
         label: z.label, peers: Object.freeze(peers), stale: z.stale, version: z.version,
-        ttl: z.stale ? Math.min(z.ttl, STALE_TTL_S) : z.ttl,
+        ttl: z.ttl, // the DNS side shortens it while stale (dns/ttl.ts)
       });
     }
     return z.snapshot;

@@ -48,6 +48,7 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
   private readonly log: Logger;
   private readonly bootstrap: Endpoint[];
   private closed = false;
+  private bootstrapCount = 0;
 
   constructor(private readonly opts: DhtNodeOptions) {
     super();
@@ -64,6 +65,7 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
     const saved = this.statePath ? parseSaved(await readJsonOrNull(this.statePath)) : null;
     // Saved nodes first for a warm start; the configured bootstrap after them in case they left.
     const bootstrap = [...(saved?.nodes ?? []), ...this.bootstrap];
+    this.bootstrapCount = bootstrap.length;
     const dht = new DHT({
       bootstrap: bootstrap.length > 0 ? bootstrap : false,
       nodeId: saved ? Buffer.from(saved.nodeId, 'hex') : undefined,
@@ -124,11 +126,17 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
   }
 
   /** Starts a get_peers walk; contacts arrive as `peer` events while it runs. */
-  lookup(infohash: Buffer): Promise<void> {
+  /** Resolves with how many DHT nodes answered (0: none reachable), or -1 once closed. */
+  lookup(infohash: Buffer): Promise<number> {
     return new Promise((resolve) => {
-      if (!this.dht || this.closed) { resolve(); return; }
-      this.dht.lookup(infohash, () => resolve());
+      if (!this.dht || this.closed) { resolve(-1); return; }
+      this.dht.lookup(infohash, (err, n) => resolve(err ? 0 : n ?? 0));
     });
+  }
+
+  /** false for a standalone node (no bootstrap, nothing saved): it has no one to reach. */
+  get hasBootstrap(): boolean {
+    return this.bootstrapCount > 0;
   }
 
   async save(): Promise<void> {

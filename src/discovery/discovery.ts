@@ -13,6 +13,7 @@ import { ProbeQueue } from './probe-queue.js';
 import { backoffMs, nextLookupDelay } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
+import { LookupHealth } from './lookup-health.js';
 
 export interface DiscoveryOptions {
   passphrase: Buffer;
@@ -43,6 +44,8 @@ export interface DiscoveryEvents {
   lost: [Peer];
   /** A known peer passed a re-verification; valid until the next one, at `nextVerifyAt`. */
   refresh: [Peer, number];
+  /** Discovery went down (no DHT node answers; peers are kept, stale) or came back up. */
+  health: [boolean];
 }
 
 /**
@@ -68,6 +71,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private announceTimer: NodeJS.Timeout | undefined;
   private lookupDelay: number | undefined;
   private lookupRunning = false;
+  private readonly health = new LookupHealth();
   private started = false;
   private closed = false;
   private readonly onContact = (c: { host: string; port: number }, hash: string) => {
@@ -94,6 +98,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /** The auth listener's bound port (0 when discover-only). */
   get authPort(): number {
     return this.listener?.port ?? 0;
+  }
+
+  /** true while no DHT node answers our lookups (see LookupHealth). */
+  get down(): boolean {
+    return this.health.down;
   }
 
   get announcing(): boolean {
@@ -145,10 +154,15 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     clearTimeout(this.lookupTimer);
     this.lookupRunning = true;
     this.stats.lookups++;
-    void this.opts.dht.lookup(this.infohash).then(() => {
+    void this.opts.dht.lookup(this.infohash).then((responders) => {
       this.lookupRunning = false;
       if (this.closed) return;
-      const fast = this.verified.size < (this.opts.minPeers ?? 1);
+      if (this.opts.dht.hasBootstrap && this.health.record(responders)) {
+        this.log.warn({ down: this.health.down }, this.health.down ? 'no DHT node answers: serving last known peers as stale' : 'DHT reachable again');
+        this.emit('health', !this.health.down);
+      }
+      // While down, keep looking fast so recovery is noticed soon.
+      const fast = this.health.down || this.verified.size < (this.opts.minPeers ?? 1);
       this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, this.t.lookupFastMinMs, this.t.lookupFastMaxMs) : undefined;
       const delay = fast ? this.lookupDelay as number : this.t.lookupSlowMs;
       this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, this.t.jitter, this.random));
@@ -229,6 +243,12 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       return;
     }
     this.fail(r.reason, v.peer.host, v.peer.authPort);
+    if (this.health.down) {
+      // Our own outage looks like every peer failing: keep the last known state (served stale).
+      this.stats.keptWhileDown++;
+      this.scheduleReverify(key, v, this.t.reverifyMs);
+      return;
+    }
     v.failures++;
     if (v.failures < this.t.lostAfterFailures) {
       this.scheduleReverify(key, v, this.t.reverifyRetryMs);

@@ -9,6 +9,8 @@ export class DiscoveryStats {
   verified = 0;
   reverifications = 0;
   lost = 0;
+  /** Failed re-verifications not counted against a peer because discovery was down. */
+  keptWhileDown = 0;
   readonly failures: Partial<Record<ProbeFailure, number>> = {};
 
   countFailure(reason: ProbeFailure): void {
@@ -18,7 +20,7 @@ export class DiscoveryStats {
   toJSON(): Record<string, unknown> {
     return {
       announces: this.announces, lookups: this.lookups, contacts: this.contacts, probes: this.probes,
-      verified: this.verified, reverifications: this.reverifications, lost: this.lost, failures: { ...this.failures },
+      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, failures: { ...this.failures },
     };
   }
 }

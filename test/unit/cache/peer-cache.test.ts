@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PeerCache, STALE_TTL_S } from '../../../src/cache/peer-cache.js';
+import { PeerCache } from '../../../src/cache/peer-cache.js';
 
 const peer = (host: string, port: number, authPort = 40000) => ({ host, port, authPort, verifiedAt: 0 });
 
@@ -24,17 +24,18 @@ test('snapshots list verified peers in a stable order and change version on ever
   assert.ok(Object.isFrozen(c.lookup('ldap')!.peers));
 });
 
-test('stale zones keep their peers with a short TTL', () => {
+test('stale zones keep their peers and say so', () => {
   const c = new PeerCache();
   c.addZone('ldap', 300);
   c.upsert('ldap', peer('127.0.0.2', 389), 1000);
   c.setStale('ldap', true);
   const s = c.lookup('ldap')!;
   assert.equal(s.stale, true);
-  assert.equal(s.ttl, STALE_TTL_S);
   assert.equal(s.peers.length, 1);
+  const v = s.version;
   c.setStale('ldap', false);
-  assert.equal(c.lookup('ldap')!.ttl, 300);
+  assert.equal(c.lookup('ldap')!.stale, false);
+  assert.ok(c.lookup('ldap')!.version > v);
 });
 
 test('a zone holds at most its bound of peers', () => {
