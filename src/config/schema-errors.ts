@@ -59,7 +59,7 @@ function patternMessage(at: (string | number)[]): string {
 
 /** Zone labels are rejected, not lower-cased: two keys differing in case would otherwise collide. */
 function labelMessage(label: string): string {
-  const base = 'zone label must be a DNS label: lower-case letters, digits and inner hyphens, 1-63 characters';
+  const base = 'zone label must be lower-case letters, digits and inner hyphens, 1-62 characters (it becomes the DNS label _<label>)';
   const lower = label.toLowerCase();
   if (lower !== label && new RegExp(ZONE_LABEL_PATTERN).test(lower)) return `${base} (write "${lower}")`;
   return base;

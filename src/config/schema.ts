@@ -26,8 +26,8 @@ export const DEFAULTS = {
 /** Largest TTL we accept anywhere (one day), seconds. */
 export const MAX_TTL_LIMIT_S = 86400;
 
-/** A DNS label: lower-case letters, digits, hyphens; 1-63; no hyphen at either end. */
-export const ZONE_LABEL_PATTERN = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$';
+/** Lower-case letters, digits, hyphens; 1-62 (the name carries it as `_<label>`, and a DNS label is at most 63 bytes); no hyphen at either end. */
+export const ZONE_LABEL_PATTERN = '^[a-z0-9]([a-z0-9-]{0,60}[a-z0-9])?$';
 const DOMAIN_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 export const DOMAIN_PATTERN = `^${DOMAIN_LABEL}(\\.${DOMAIN_LABEL})*$`;
 export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';

@@ -5,7 +5,7 @@
 export interface Endpoint { host: string; port: number }
 
 export interface ZoneConfig {
-  /** DNS label: names become `_<label>._wherez.<domain>`. LDH, 1-63 bytes, lower case. */
+  /** DNS label: names become `_<label>._wherez.<domain>`. LDH, 1-62 bytes (63 with its underscore), lower case. */
   readonly label: string;
   /** The shared secret (raw bytes). Never logged, never put in metrics or error messages. */
   readonly passphrase: Buffer;
