@@ -92,7 +92,7 @@ export class Daemon {
     for (const [label, d] of this.discoveries) {
       zones[label] = { peers: d.peers().length, authPort: d.authPort, discovery: d.stats.toJSON(), auth: d.listenerStats };
     }
-    return { dns: this.dns?.stats(), dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0 }, zones };
+    return { dns: this.dns?.stats(), dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0 }, zones };
   }
 
   /** Idempotent; reverse order of start. */

@@ -32,3 +32,9 @@ declare module 'bittorrent-dht' {
     destroy(cb?: () => void): void;
   }
 }
+
+// bencode (a bittorrent-dht dependency, used directly by tests to play a hostile DHT node).
+declare module 'bencode' {
+  const bencode: { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown };
+  export default bencode;
+}

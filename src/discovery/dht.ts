@@ -49,6 +49,8 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
   private readonly bootstrap: Endpoint[];
   private closed = false;
   private bootstrapCount = 0;
+  /** Contacts dropped as unusable (non-unicast address, port 0): hostile or broken DHT values. */
+  garbageContacts = 0;
 
   constructor(private readonly opts: DhtNodeOptions) {
     super();
@@ -97,9 +99,12 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
 
   private onContact(peer: Endpoint, infoHash: Buffer): void {
     // Garbage values: non-IPv4 text, unspecified, multicast and broadcast addresses.
-    if (!isIPv4(peer.host) || !isValidPort(peer.port)) return;
     const first = Number(peer.host.split('.')[0]);
-    if (first === 0 || first >= 224) return;
+    if (!isIPv4(peer.host) || !isValidPort(peer.port) || first === 0 || first >= 224) {
+      this.garbageContacts++;
+      this.log.debug({ contact: `${peer.host}:${peer.port}` }, 'dht: unusable contact dropped');
+      return;
+    }
     this.emit('peer', { host: peer.host, port: peer.port }, infoHash.toString('hex'));
   }
 

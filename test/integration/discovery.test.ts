@@ -48,7 +48,7 @@ test('three nodes find each other; other passphrases, impostors and tarpits are 
   };
   // Another passphrase on 127.0.0.7 with a listener of its own.
   await spawn('127.0.0.7', Buffer.from('another passphrase'), 9999);
-  const discs = [];
+  const discs: Discovery[] = [];
   for (const [i, h] of hosts.entries()) discs.push(await spawn(h, PASS, 8000 + i));
 
   await waitFor(() => hosts.every((h) => found.get(h)!.size >= 2), 10_000, 'each node to verify the other two');
@@ -58,6 +58,8 @@ test('three nodes find each other; other passphrases, impostors and tarpits are 
   }
   assert.equal(found.get('127.0.0.7')!.size, 0, 'the other passphrase finds nobody');
   // The impostors were tried and refused; the tarpit cost a read timeout, nothing more.
-  const failures = discs.map((d) => d.stats.failures);
-  assert.ok(failures.some((f) => (f['bad-mac'] ?? 0) > 0), 'a bad MAC was seen');
+  const failures = () => discs.map((d) => d.stats.failures);
+  assert.ok(failures().some((f) => (f['bad-mac'] ?? 0) > 0), 'a bad MAC was seen');
+  await waitFor(() => failures().some((f) => (f['read-timeout'] ?? 0) > 0), 5_000, 'the tarpit to be tried and time out');
+  for (const [i, h] of hosts.entries()) assert.equal(found.get(h)!.size, 2, `still exactly two peers for node ${i}`);
 });
