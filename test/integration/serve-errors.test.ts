@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+
+async function tempConfig(t: { after: (fn: () => Promise<void>) => void }, yaml: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wherez-errors-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await chmod(dir, 0o777);
+  const file = join(dir, 'zones.yaml');
+  await writeFile(file, yaml, { mode: 0o644 });
+  return file;
+}
+
+async function exitOf(cmd: string, args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  try {
+    const { stdout, stderr } = await run(cmd, args, { timeout: 15_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+test('serve on port 53 without privilege: a coded error that names the fix, exit 1', { skip: !isRoot && 'needs root to switch to an unprivileged user' }, async (t) => {
+  const file = await tempConfig(t, 'listen: ["127.0.0.1:53"]\nforward: false\nstate_dir: ./state\ndht: { bind: 127.0.0.1, port: 0, bootstrap: [] }\nzones: {}\n');
+  const r = await exitOf('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'serve', '--config', file]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^WHEREZ_LISTEN_DENIED: cannot bind udp 127\.0\.0\.1:53: .*CAP_NET_BIND_SERVICE/m);
+});
+
+test('a bad config never starts a server: serve and check name file, line and path', async (t) => {
+  const file = await tempConfig(t, 'listen: ["127.0.0.1:0"]\nforward: false\nzones:\n  ldap:\n    passphrase_env: WHEREZ_TEST_UNSET_VAR\n    ttl: -1\n');
+  for (const cmd of ['serve', 'check']) {
+    const r = await exitOf(process.execPath, [BIN, cmd, '--config', file]);
+    assert.equal(r.code, 1, `${cmd} exits 1`);
+    assert.match(r.stderr, /zones\.yaml:6: zones\.ldap\.ttl/);
+    assert.doesNotMatch(r.stdout, /serving/);
+  }
+});
