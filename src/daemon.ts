@@ -1,4 +1,5 @@
 import type { Config, ZoneConfig } from './config/types.js';
+import { diffConfig, type ConfigDiff } from './config/diff.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
 import { PeerCache } from './cache/peer-cache.js';
@@ -38,7 +39,9 @@ export class Daemon {
   private closed = false;
   private bound: readonly BoundEndpoint[] = [];
 
-  constructor(private readonly config: Config, private readonly deps: DaemonDeps = {}) {
+  private readonly self = new SelfDetector();
+
+  constructor(private config: Config, private readonly deps: DaemonDeps = {}) {
     this.log = deps.log ?? silentLogger();
   }
 
@@ -67,23 +70,56 @@ export class Daemon {
     const c = this.config;
     this.dht = new DhtNode({ host: c.dht.bind, port: c.dht.port, bootstrap: c.dht.bootstrap, stateDir: c.stateDir, log: this.log.child({ component: 'dht' }) });
     await this.dht.start();
-    const self = new SelfDetector();
-    for (const zone of c.zones) {
-      this.cache.addZone(zone.label, zone.ttl);
-      const d = new Discovery({
-        passphrase: zone.passphrase, appPort: zone.announce, authPort: zone.authPort, dht: this.dht,
-        minPeers: zone.minPeers, host: c.dht.bind, self, now: this.deps.now,
-        timing: { reverifyMs: reverifyMsFor(zone), ...this.deps.timing },
-        log: this.log.child({ component: 'discovery', zone: zone.label }),
-      });
-      this.discoveries.set(zone.label, d);
-      const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
-      d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); });
-      d.on('refresh', (p, next) => upsert(p, next));
-      d.on('health', (up) => this.cache.setStale(zone.label, !up));
-      d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); });
-      await d.start();
+    for (const zone of c.zones) await this.startZone(zone);
+  }
+
+  private async startZone(zone: ZoneConfig): Promise<void> {
+    const dht = this.dht as DhtNode;
+    this.cache.addZone(zone.label, zone.ttl);
+    const d = new Discovery({
+      passphrase: zone.passphrase, appPort: zone.announce, authPort: zone.authPort, dht,
+      minPeers: zone.minPeers, host: this.config.dht.bind, self: this.self, now: this.deps.now,
+      timing: { reverifyMs: reverifyMsFor(zone), ...this.deps.timing },
+      log: this.log.child({ component: 'discovery', zone: zone.label }),
+    });
+    this.discoveries.set(zone.label, d);
+    const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
+    d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); });
+    d.on('refresh', (p, next) => upsert(p, next));
+    d.on('health', (up) => this.cache.setStale(zone.label, !up));
+    d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); });
+    await d.start();
+  }
+
+  private async stopZone(label: string): Promise<void> {
+    const d = this.discoveries.get(label);
+    this.discoveries.delete(label);
+    this.cache.removeZone(label);
+    await d?.close();
+  }
+
+  /**
+   * Applies a new, already validated config: zones added, removed or changed take effect at once
+   * (the DNS side reads labels per query); settings bound into sockets are reported as needing a
+   * restart and keep their old values. A zone that fails to start is logged and left out; the
+   * daemon keeps serving the rest.
+   */
+  async reload(next: Config): Promise<ConfigDiff> {
+    const diff = diffConfig(this.config, next);
+    for (const label of [...diff.removed, ...diff.changed.map((z) => z.label)]) await this.stopZone(label);
+    for (const zone of [...diff.changed, ...diff.added]) {
+      try {
+        await this.startZone(zone);
+      } catch (err) {
+        await this.stopZone(zone.label);
+        this.log.error({ zone: zone.label, err: (err as Error).message }, 'zone not started');
+      }
     }
+    // Keep the settings that need a restart as they are, take the zones as given.
+    this.config = { ...this.config, zones: next.zones, logLevel: next.logLevel };
+    if (diff.restartNeeded.length > 0) this.log.warn({ keys: diff.restartNeeded }, 'these settings change only after a restart');
+    this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label) }, 'config reloaded');
+    return diff;
   }
 
   /** Counters for `status` and tests: DNS, and per zone discovery and auth listener. */

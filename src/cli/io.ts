@@ -5,8 +5,13 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM (by bin.ts) or by a test: long-running commands then stop. */
   signal: AbortSignal;
+  /** Subscribes to SIGHUP (config reload); absent where there are no signals (tests in-process). */
+  onReload?: (fn: () => void) => void;
 }
 
 export function processIO(signal: AbortSignal): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, signal };
+  return {
+    stdout: process.stdout, stderr: process.stderr, env: process.env, signal,
+    onReload: (fn) => { process.on('SIGHUP', fn); },
+  };
 }

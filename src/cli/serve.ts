@@ -5,7 +5,8 @@ import type { CliIO } from './io.js';
 
 /**
  * `wherez serve`: loads and validates the whole config first (a bad config never starts a
- * half-configured server), runs until SIGINT/SIGTERM, then closes in reverse order.
+ * half-configured server), reloads zones on SIGHUP, runs until SIGINT/SIGTERM, then closes in
+ * reverse order.
  */
 export async function runServe(a: { config: string; logLevel?: string }, io: CliIO): Promise<number> {
   const { config, warnings } = await loadConfig(a.config, { env: io.env });
@@ -15,7 +16,21 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
   await daemon.start();
   const listen = daemon.dnsEndpoints.map((b) => `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`).join(', ');
   io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})\n`);
+  // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.
+  let reloading = Promise.resolve();
+  io.onReload?.(() => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = await loadConfig(a.config, { env: io.env });
+        for (const w of next.warnings) log.warn(w);
+        await daemon.reload(next.config);
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'reload failed; still serving the previous config');
+      }
+    });
+  });
   if (!io.signal.aborted) await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await reloading;
   log.info('shutting down');
   await daemon.close();
   return 0;

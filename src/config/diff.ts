@@ -1,0 +1,32 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Config, ZoneConfig } from './types.js';
+
+/** Settings bound into sockets at start: a reload that changes them needs a restart. */
+const RESTART_KEYS = ['listen', 'domain', 'forward', 'upstreams', 'allow', 'negativeTtl', 'maxTtl', 'stateDir', 'dht'] as const;
+
+export interface ConfigDiff {
+  /** Top-level keys (camelCase) that changed but only take effect after a restart. */
+  restartNeeded: string[];
+  added: ZoneConfig[];
+  removed: string[];
+  /** Zones whose passphrase, ports, TTL or min peers changed: their discovery is restarted. */
+  changed: ZoneConfig[];
+}
+
+function sameZone(a: ZoneConfig, b: ZoneConfig): boolean {
+  return a.passphrase.equals(b.passphrase) && a.announce === b.announce && a.authPort === b.authPort &&
+    a.ttl === b.ttl && a.minPeers === b.minPeers;
+}
+
+/** What a reload from `prev` to `next` must do. Pure; never looks at passphrase bytes beyond equality. */
+export function diffConfig(prev: Config, next: Config): ConfigDiff {
+  const restartNeeded = RESTART_KEYS.filter((k) => !isDeepStrictEqual(prev[k], next[k]));
+  const before = new Map(prev.zones.map((z) => [z.label, z]));
+  const after = new Set(next.zones.map((z) => z.label));
+  return {
+    restartNeeded,
+    added: next.zones.filter((z) => !before.has(z.label)),
+    removed: prev.zones.filter((z) => !after.has(z.label)).map((z) => z.label),
+    changed: next.zones.filter((z) => { const old = before.get(z.label); return old !== undefined && !sameZone(old, z); }),
+  };
+}
