@@ -7,14 +7,36 @@ import { DhtNode } from './discovery/dht.js';
 import { Discovery } from './discovery/discovery.js';
 import { SelfDetector } from './discovery/self-detector.js';
 import type { DiscoveryTiming } from './discovery/timing.js';
-import { createDnsServer, type BoundEndpoint, type DnsServer } from './dns/server.js';
+import { createDnsServer, type BoundEndpoint, type DnsCounters, type DnsServer } from './dns/server.js';
+import type { DiscoveryStatsJSON } from './discovery/stats.js';
+import type { AuthListenerStats } from './discovery/listener.js';
 import type { Peer } from './peer.js';
+import { AdminServer } from './admin/http.js';
+import { createMetrics } from './admin/metrics.js';
 
 export interface DaemonDeps {
   log?: Logger;
   now?: () => number;
   /** Timing overrides for every zone (tests use short timers). */
   timing?: Partial<DiscoveryTiming>;
+}
+
+export interface ZoneStatus {
+  label: string;
+  name: string;
+  announce: number | undefined;
+  authPort: number;
+  stale: boolean;
+  down: boolean;
+  peers: Array<{ host: string; port: number; expiresAt: number }>;
+  discovery: DiscoveryStatsJSON;
+  auth: AuthListenerStats | undefined;
+}
+
+export interface DaemonStatus {
+  dns: DnsCounters | undefined;
+  dht: { port: number; nodes: number; garbageContacts: number };
+  zones: ZoneStatus[];
 }
 
 /** Floor of the re-verification period a zone's TTL sets (a TTL of 0 must not mean a busy loop). */
@@ -36,6 +58,9 @@ export class Daemon {
   private dht: DhtNode | undefined;
   private readonly discoveries = new Map<string, Discovery>();
   private dns: DnsServer | undefined;
+  private admin: AdminServer | undefined;
+  /** Bound port of the metrics/status endpoint (0 when off). */
+  adminPort = 0;
   private closed = false;
   private bound: readonly BoundEndpoint[] = [];
 
@@ -59,6 +84,10 @@ export class Daemon {
         log: this.log.child({ component: 'dns' }),
       });
       this.bound = await this.dns.start();
+      if (this.config.metrics) {
+        this.admin = new AdminServer(this.config.metrics, createMetrics(() => this.status()), () => this.status(), this.log.child({ component: 'admin' }));
+        this.adminPort = await this.admin.start();
+      }
       this.log.info({ listen: this.bound.map((b) => `${b.host}:${b.port}`), zones: this.cache.labels() }, 'wherez serving');
     } catch (err) {
       await this.close();
@@ -122,19 +151,31 @@ export class Daemon {
     return diff;
   }
 
-  /** Counters for `status` and tests: DNS, and per zone discovery and auth listener. */
-  stats(): Record<string, unknown> {
-    const zones: Record<string, unknown> = {};
-    for (const [label, d] of this.discoveries) {
-      zones[label] = { peers: d.peers().length, authPort: d.authPort, discovery: d.stats.toJSON(), auth: d.listenerStats };
+  /** What /status and /metrics report: counters, peers and health; never a passphrase. */
+  status(): DaemonStatus {
+    const zones: ZoneStatus[] = [];
+    for (const zone of this.config.zones) {
+      const d = this.discoveries.get(zone.label);
+      const snap = this.cache.lookup(zone.label);
+      if (!d || !snap) continue;
+      zones.push({
+        label: zone.label, name: `_${zone.label}._wherez.${this.config.domain}`, announce: zone.announce, authPort: d.authPort,
+        stale: snap.stale, down: d.down, peers: snap.peers.map((p) => ({ host: p.host, port: p.port, expiresAt: p.expiresAt })),
+        discovery: d.stats.toJSON(), auth: d.listenerStats ? { ...d.listenerStats } : undefined,
+      });
     }
-    return { dns: this.dns?.stats(), dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0 }, zones };
+    return {
+      dns: this.dns?.stats(),
+      dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0 },
+      zones,
+    };
   }
 
   /** Idempotent; reverse order of start. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.admin?.close();
     await this.dns?.close();
     for (const d of [...this.discoveries.values()].reverse()) await d.close();
     await this.dht?.close();

@@ -7,6 +7,7 @@ import { runFind } from './find.js';
 import { runTestnet } from './testnet.js';
 import { runServe } from './serve.js';
 import { runCheck } from './check.js';
+import { runStatus } from './status.js';
 
 function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
   if (list === undefined) return undefined;
@@ -52,13 +53,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command('check', 'validate a config file and print what it would serve',
       (y) => y.option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'YAML config file' }),
       async (a) => { code = await runCheck({ config: a.config }, io); })
+    .command('status', 'show a running daemon\'s zones, peers and counters (needs "metrics" in its config)',
+      (y) => y
+        .option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'config of the running daemon (for its metrics address)' })
+        .option('url', { type: 'string', describe: 'base URL of the metrics endpoint, e.g. http://127.0.0.1:9153' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the raw JSON' }),
+      async (a) => { code = await runStatus({ config: a.config, url: a.url, json: a.json }, io); })
     .command('testnet', 'run a private DHT on loopback and print its bootstrap list',
       (y) => y
         .option('nodes', { type: 'number', default: 20 })
         .option('bind', { type: 'string', default: '127.0.0.1' })
         .option('port', { type: 'number', default: 0, describe: 'UDP port of the bootstrap node (0 picks one)' }),
       async (a) => { code = await runTestnet({ nodes: a.nodes, bind: a.bind, port: a.port }, io); })
-    .demandCommand(1, 'name a command: find, serve, check or testnet')
+    .demandCommand(1, 'name a command: find, serve, check, status or testnet')
     .fail((msg, err) => { throw err ?? new UsageError(msg); });
   try {
     await parser.parseAsync(argv as string[], {}, (err, _argv, output) => {

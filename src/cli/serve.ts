@@ -15,7 +15,7 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
   const daemon = new Daemon(config, { log });
   await daemon.start();
   const listen = daemon.dnsEndpoints.map((b) => `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`).join(', ');
-  io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})\n`);
+  io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})${config.metrics ? `, metrics on ${config.metrics.host}:${daemon.adminPort}` : ''}\n`);
   // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.
   let reloading = Promise.resolve();
   io.onReload?.(() => {

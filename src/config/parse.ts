@@ -5,7 +5,7 @@ import { deepFreeze } from './freeze.js';
 import { Findings, formatIssue, issuesError, type Locator } from './issues.js';
 import { checkNamesFit } from './names-fit.js';
 import { RESOLV_CONF_PATH } from './resolv-conf.js';
-import { resolveAllow, resolveDht, resolveListen } from './resolve-network.js';
+import { resolveAllow, resolveDht, resolveListen, resolveMetrics } from './resolve-network.js';
 import { resolveUpstreams, type ResolvConfSource } from './resolve-upstreams.js';
 import { resolveZones } from './resolve-zones.js';
 import { configSchema, type RawConfig } from './schema.js';
@@ -61,6 +61,7 @@ export async function parseConfig(text: string, opts: ParseOptions): Promise<Loa
   const listen = resolveListen(raw.listen, found);
   const allow = resolveAllow(raw.allow, found);
   const dht = resolveDht(raw.dht, listen, found);
+  const metrics = resolveMetrics(raw.metrics, listen, found);
   const upstreams = await resolveUpstreams(raw.upstreams, raw.forward, listen, resolvConfSource(opts, readFile), found);
   const zones = await resolveZones(raw, listen, {
     baseDir, env: opts.env, readFile, stat: opts.stat ?? ((p: string) => fsStat(p)),
@@ -78,6 +79,7 @@ export async function parseConfig(text: string, opts: ParseOptions): Promise<Loa
     stateDir: resolve(baseDir, raw.state_dir),
     logLevel: raw.log_level,
     dht,
+    metrics,
     zones,
   };
   return deepFreeze({ config, warnings: found.warnings.map((w) => formatIssue(w, where)) });

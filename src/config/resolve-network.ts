@@ -30,6 +30,17 @@ export function resolveUpstreamList(texts: readonly string[], found: Findings): 
   return out;
 }
 
+/** The optional metrics/status HTTP endpoint: an IP literal with an explicit port. */
+export function resolveMetrics(text: string | undefined, listen: readonly Endpoint[], found: Findings): Endpoint | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseIpEndpoint(text, 0);
+  if (parsed.error !== undefined) { found.error(['metrics'], parsed.error); return undefined; }
+  if (!/:\d+$/.test(text)) { found.error(['metrics'], 'give the port too, e.g. "127.0.0.1:9153"'); return undefined; }
+  const clash = listen.findIndex((l) => l.port !== 0 && endpointsCollide(l, parsed.value));
+  if (clash >= 0) { found.error(['metrics'], `collides with the DNS listener listen[${clash}] (TCP)`); return undefined; }
+  return parsed.value;
+}
+
 export function resolveAllow(texts: readonly string[], found: Findings): string[] {
   const out: string[] = [];
   texts.forEach((text, i) => {

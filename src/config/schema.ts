@@ -54,6 +54,7 @@ export interface RawConfig {
   state_dir: string;
   log_level: (typeof LOG_LEVELS)[number];
   dht: { bind: string; port: number; bootstrap: string[] };
+  metrics?: string;
   zones: Record<string, RawZone>;
 }
 
@@ -95,6 +96,7 @@ export const configSchema = {
     max_ttl: ttl(DEFAULTS.max_ttl, 'no answer TTL exceeds this, seconds'),
     state_dir: { type: 'string', minLength: 1, default: DEFAULTS.state_dir, description: 'state directory (relative to the config file)' },
     log_level: { type: 'string', enum: [...LOG_LEVELS], default: DEFAULTS.log_level, description: 'pino log level' },
+    metrics: { type: 'string', minLength: 1, description: 'IP:port of the HTTP endpoint for /metrics (Prometheus) and /status (JSON); omitted: off' },
     dht: {
       type: 'object',
       additionalProperties: false,

@@ -44,5 +44,7 @@ export interface Config {
     readonly port: number;
     readonly bootstrap: readonly Endpoint[];
   };
+  /** HTTP endpoint for /metrics and /status; undefined = off. */
+  readonly metrics: Endpoint | undefined;
   readonly zones: readonly ZoneConfig[];
 }

@@ -1,5 +1,10 @@
 import type { ProbeFailure } from './prober.js';
 
+export interface DiscoveryStatsJSON {
+  announces: number; lookups: number; contacts: number; probes: number; verified: number;
+  reverifications: number; lost: number; keptWhileDown: number; failures: Partial<Record<ProbeFailure, number>>;
+}
+
 /** Counters of one zone's discovery, for `wherez status`, progress lines and tests. */
 export class DiscoveryStats {
   announces = 0;
@@ -17,7 +22,7 @@ export class DiscoveryStats {
     this.failures[reason] = (this.failures[reason] ?? 0) + 1;
   }
 
-  toJSON(): Record<string, unknown> {
+  toJSON(): DiscoveryStatsJSON {
     return {
       announces: this.announces, lookups: this.lookups, contacts: this.contacts, probes: this.probes,
       verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, failures: { ...this.failures },

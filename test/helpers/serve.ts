@@ -6,6 +6,8 @@ import { runCli, type Running } from './cli.js';
 export interface ServeNode {
   host: string;
   port: number;
+  /** Port of the metrics/status endpoint, when the spec asked for one. */
+  metricsPort?: number;
   proc: Running;
   dir: string;
   stop(): Promise<number | null>;
@@ -22,6 +24,8 @@ export interface ServeSpec {
   forward?: boolean;
   upstreams?: string[];
   extra?: string;
+  /** Serve /metrics and /status on this host (port 0). */
+  metrics?: boolean;
   /** Run inside this network namespace. */
   netns?: string;
 }
@@ -38,6 +42,7 @@ export async function startServe(s: ServeSpec): Promise<ServeNode> {
     'allow: ["127.0.0.0/8", "::1/128"]',
     'state_dir: ./state',
     `log_level: ${process.env.WHEREZ_TEST_LOG_LEVEL ?? 'warn'}`,
+    ...(s.metrics ? [`metrics: "${s.host}:0"`] : []),
     'dht:',
     `  bind: ${s.host}`,
     '  port: 0',
@@ -52,9 +57,10 @@ export async function startServe(s: ServeSpec): Promise<ServeNode> {
   ].join('\n');
   await writeFile(join(dir, 'zones.yaml'), yaml);
   const proc = runCli(['serve', '--config', join(dir, 'zones.yaml')], {}, s.netns);
-  const [, port] = await proc.line(/^wherez serving .* on [^ ]+:(\d+) /, 10_000);
+  const [line, port] = await proc.line(/^wherez serving .*? on [^ ]+:(\d+) .*$/, 10_000);
+  const metricsPort = /metrics on [^ ]+:(\d+)/.exec(line ?? '')?.[1];
   return {
-    host: s.host, port: Number(port), proc, dir,
+    host: s.host, port: Number(port), metricsPort: metricsPort ? Number(metricsPort) : undefined, proc, dir,
     async stop() {
       const code = await proc.stop();
       await rm(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import DHT from 'bittorrent-dht';
 import { startTestnet } from '../../src/discovery/testnet.js';
 import { infohashV1 } from '../../src/discovery/infohash.js';
 import { startServe, type ServeNode } from '../helpers/serve.js';
+import { runCli } from '../helpers/cli.js';
 import { dig, digShort } from '../helpers/dig.js';
 import { startFixedResponder } from '../helpers/tcp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -29,7 +30,7 @@ test('three wherez serve daemons answer dig and c-ares with each other; a killed
 
   const nodes: ServeNode[] = [];
   t.after(async () => { for (const n of nodes) await n.stop(); });
-  for (const [i, host] of HOSTS.entries()) nodes.push(await startServe({ host, bootstrap, passphrase: PASS, announce: 3890 + i, ttl: 2 }));
+  for (const [i, host] of HOSTS.entries()) nodes.push(await startServe({ host, bootstrap, passphrase: PASS, announce: 3890 + i, ttl: 2, metrics: i === 0 }));
 
   const expectFor = (i: number, alive: number[]) =>
     alive.filter((j) => j !== i).map((j) => `0 0 ${3890 + j} ${target(HOSTS[j]!)}`).sort();
@@ -52,6 +53,19 @@ test('three wherez serve daemons answer dig and c-ares with each other; a killed
   const srv = await r.resolveSrv('_ldap._wherez.local');
   assert.deepEqual(srv.map((s) => `${s.name}:${s.port}`).sort(), [`${target('127.0.0.2').slice(0, -1)}:3890`, `${target('127.0.0.4').slice(0, -1)}:3892`]);
   assert.deepEqual((await r.resolve4('_ldap._wherez.local')).sort(), ['127.0.0.2', '127.0.0.4']);
+
+  // wherez status and /metrics on the first daemon: its two peers, counters, no secret.
+  const base = `http://${HOSTS[0]}:${nodes[0]!.metricsPort}`;
+  const status = runCli(['status', '--url', base]);
+  assert.equal(await status.exited(), 0, status.stderr());
+  const text = status.lines.join('\n');
+  assert.match(text, /^zone ldap \(_ldap\._wherez\.local\): 2 peers, announcing 3890, auth port \d+$/m);
+  assert.match(text, /^ {2}127\.0\.0\.3:3891 {2}next check in \d+ s$/m);
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^wherez_zone_peers\{zone="ldap"\} 2$/m);
+  assert.match(metrics, /^wherez_dns_queries_total \d+$/m);
+  assert.match(metrics, /^wherez_discovery_failures_total\{zone="ldap",reason="bad-mac"\} \d+$/m, 'the impostor shows as a bad MAC');
+  for (const body of [text, metrics]) assert.ok(!body.includes(PASS), 'no passphrase in status or metrics');
 
   // The impostor was dialled and refused by every daemon, never listed.
   for (const n of nodes) assert.ok(!(await srvOf(n)).some((l) => l.includes('127-0-0-6')));

@@ -9,7 +9,7 @@ const zone = (label: string, pass = 'x', extra: Partial<ZoneConfig> = {}): ZoneC
 const base: Config = {
   listen: [{ host: '127.0.0.1', port: 53 }], domain: 'local', forward: true, upstreams: [], allow: ['127.0.0.0/8'],
   negativeTtl: 5, maxTtl: 300, stateDir: '/tmp/x', logLevel: 'info',
-  dht: { bind: '0.0.0.0', port: 6881, bootstrap: [] }, zones: [zone('a'), zone('b'), zone('c')],
+  dht: { bind: '0.0.0.0', port: 6881, bootstrap: [] }, metrics: undefined, zones: [zone('a'), zone('b'), zone('c')],
 };
 
 test('zones added, removed and changed; unchanged zones are left alone', () => {

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { DaemonStatus } from '../daemon.js';
+
+type Labels = Record<string, string>;
+
+/** A counter whose value is read from the daemon at scrape time (the hot paths keep plain ints). */
+function readCounter(reg: Registry, name: string, help: string, labelNames: string[], read: (s: DaemonStatus) => Array<[Labels, number]>, status: () => DaemonStatus) {
+  new Counter({
+    name, help, labelNames, registers: [reg],
+    collect(this: Counter) {
+      this.reset();
+      for (const [labels, v] of read(status())) if (v > 0) this.inc(labels, v);
+    },
+  });
+}
+
+function readGauge(reg: Registry, name: string, help: string, labelNames: string[], read: (s: DaemonStatus) => Array<[Labels, number]>, status: () => DaemonStatus) {
+  new Gauge({
+    name, help, labelNames, registers: [reg],
+    collect(this: Gauge) {
+      this.reset();
+      for (const [labels, v] of read(status())) this.set(labels, v);
+    },
+  });
+}
+
+/**
+ * Prometheus metrics (prom-client), one registry per daemon, read from `status()` at scrape time.
+ * Labels are zone labels, rcodes and failure reasons: never a passphrase, never a peer address.
+ */
+export function createMetrics(status: () => DaemonStatus): Registry {
+  const reg = new Registry();
+  const perZone = (f: (z: DaemonStatus['zones'][number]) => number) => (s: DaemonStatus): Array<[Labels, number]> =>
+    s.zones.map((z) => [{ zone: z.label }, f(z)]);
+  const dns = (f: (c: NonNullable<DaemonStatus['dns']>) => number) => (s: DaemonStatus): Array<[Labels, number]> => (s.dns ? [[{}, f(s.dns)]] : []);
+
+  readGauge(reg, 'wherez_zone_peers', 'Verified peers served for the zone', ['zone'], perZone((z) => z.peers.length), status);
+  readGauge(reg, 'wherez_zone_stale', '1 while the zone is served stale because discovery is down', ['zone'], perZone((z) => Number(z.stale)), status);
+  readCounter(reg, 'wherez_discovery_lookups_total', 'DHT lookups started', ['zone'], perZone((z) => z.discovery.lookups), status);
+  readCounter(reg, 'wherez_discovery_announces_total', 'DHT announces sent', ['zone'], perZone((z) => z.discovery.announces), status);
+  readCounter(reg, 'wherez_discovery_probes_total', 'Challenges sent to candidates and peers', ['zone'], perZone((z) => z.discovery.probes), status);
+  readCounter(reg, 'wherez_discovery_verified_total', 'Peers verified for the first time', ['zone'], perZone((z) => z.discovery.verified), status);
+  readCounter(reg, 'wherez_discovery_lost_total', 'Peers lost after failed re-verifications', ['zone'], perZone((z) => z.discovery.lost), status);
+  readCounter(reg, 'wherez_discovery_failures_total', 'Failed verifications by reason', ['zone', 'reason'],
+    (s) => s.zones.flatMap((z) => Object.entries(z.discovery.failures).map(([reason, v]): [Labels, number] => [{ zone: z.label, reason }, v ?? 0])), status);
+  readCounter(reg, 'wherez_auth_answered_total', 'Challenges answered by the auth listener', ['zone'], perZone((z) => z.auth?.answered ?? 0), status);
+  readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, timeout, over cap)', ['zone'],
+    perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap : 0)), status);
+  readGauge(reg, 'wherez_dht_nodes', 'Nodes in the DHT routing table', [], (s) => [[{}, s.dht.nodes]], status);
+  readCounter(reg, 'wherez_dht_garbage_contacts_total', 'Unusable DHT contacts dropped', [], (s) => [[{}, s.dht.garbageContacts]], status);
+  readCounter(reg, 'wherez_dns_queries_total', 'DNS packets received', [], dns((c) => c.queries), status);
+  readCounter(reg, 'wherez_dns_responses_total', 'DNS replies by rcode', ['rcode'],
+    (s) => Object.entries(s.dns?.rcodes ?? {}).map(([rcode, v]): [Labels, number] => [{ rcode }, v]), status);
+  readCounter(reg, 'wherez_dns_truncated_total', 'UDP replies sent with TC', [], dns((c) => c.truncated), status);
+  readCounter(reg, 'wherez_dns_dropped_total', 'DNS packets dropped unanswered', [], dns((c) => c.dropped), status);
+  readCounter(reg, 'wherez_dns_forwarded_total', 'Upstream exchanges started', [], dns((c) => c.forwarded), status);
+  readCounter(reg, 'wherez_dns_forward_failures_total', 'Upstream exchanges without a usable answer', [], dns((c) => c.forwardFailures), status);
+  readCounter(reg, 'wherez_dns_cache_hits_total', 'Replies served from the built-answer or forward cache', [], dns((c) => c.zoneCacheHits + c.forwardCacheHits), status);
+  readCounter(reg, 'wherez_dns_internal_errors_total', 'Handler failures answered SERVFAIL (should stay 0)', [], dns((c) => c.internalErrors), status);
+  return reg;
+}
+

@@ -1,0 +1,48 @@
+import { loadConfig } from '../config/load.js';
+import type { DaemonStatus } from '../daemon.js';
+import { wherezError } from '../errors.js';
+import { formatPeer } from '../peer.js';
+import type { CliIO } from './io.js';
+
+const FETCH_TIMEOUT_MS = 3000;
+
+/** The status URL from --url, or from the `metrics` key of the config a running daemon uses. */
+async function statusUrl(a: { url?: string; config: string }, io: CliIO): Promise<string> {
+  if (a.url) return `${a.url.replace(/\/+$/, '')}/status`;
+  const { config } = await loadConfig(a.config, { env: io.env });
+  if (!config.metrics) throw wherezError('WHEREZ_ARGUMENT', `${a.config} sets no "metrics" endpoint: add metrics: "127.0.0.1:9153" (and restart), or pass --url`);
+  const { host, port } = config.metrics;
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}/status`;
+}
+
+export function formatStatus(s: DaemonStatus, now: number): string {
+  const out: string[] = [];
+  for (const z of s.zones) {
+    const role = z.announce === undefined ? 'discover only' : `announcing ${z.announce}, auth port ${z.authPort}`;
+    out.push(`zone ${z.label} (${z.name}): ${z.peers.length} peer${z.peers.length === 1 ? '' : 's'}, ${role}${z.stale ? ', STALE (discovery down)' : ''}`);
+    for (const p of z.peers) out.push(`  ${formatPeer(p)}  next check in ${Math.max(0, Math.round((p.expiresAt - now) / 1000))} s`);
+    const f = Object.entries(z.discovery.failures).map(([k, v]) => `${k} ${v}`).join(', ');
+    out.push(`  lookups ${z.discovery.lookups}, probes ${z.discovery.probes}, lost ${z.discovery.lost}${f ? `, failures: ${f}` : ''}`);
+  }
+  if (s.zones.length === 0) out.push('no zones');
+  out.push(`dht: port ${s.dht.port}, ${s.dht.nodes} nodes`);
+  if (s.dns) out.push(`dns: ${s.dns.queries} queries, ${Object.entries(s.dns.rcodes).map(([k, v]) => `${k} ${v}`).join(', ') || 'no replies yet'}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `wherez status`: asks a running daemon's /status endpoint and prints it. */
+export async function runStatus(a: { url?: string; config: string; json: boolean }, io: CliIO): Promise<number> {
+  const url = await statusUrl(a, io);
+  let body: DaemonStatus;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    body = await res.json() as DaemonStatus;
+  } catch (err) {
+    io.stderr.write(`cannot read ${url}: ${(err as Error).message} (is wherez serve running with "metrics" set?)\n`);
+    return 1;
+  }
+  io.stdout.write(a.json ? `${JSON.stringify(body, null, 2)}\n` : formatStatus(body, Date.now()));
+  return 0;
+}
