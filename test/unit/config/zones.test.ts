@@ -45,3 +45,11 @@ test('zone labels are at most 62 characters: the DNS label `_<label>` must fit i
   const err = await rejects(parse(yaml('zones:', ...z('a'.repeat(63)))), 'WHEREZ_CONFIG_INVALID', `zones.${'a'.repeat(63)}`, 2);
   assert.match(err.message, /1-62 characters/);
 });
+
+test('metrics: off by default; IP:port with an explicit port; never on a DNS listener', async () => {
+  assert.equal((await parse('zones: {}\n')).config.metrics, undefined);
+  assert.deepEqual((await parse('metrics: "127.0.0.1:9153"\n')).config.metrics, { host: '127.0.0.1', port: 9153 });
+  const noPort = await rejects(parse('metrics: "127.0.0.1"\n'), 'WHEREZ_CONFIG_INVALID', 'metrics', 1);
+  assert.match(noPort.message, /give the port too/);
+  await rejects(parse(yaml('listen: ["127.0.0.1:5300"]', 'metrics: "127.0.0.1:5300"')), 'WHEREZ_CONFIG_INVALID', 'metrics', 2);
+});
