@@ -37,7 +37,11 @@ export interface Client {
   transport: Transport;
 }
 
-export type Responder = (msg: Buffer, client: Client) => Promise<Buffer | null>;
+/**
+ * Zone answers come back synchronously (the hot path: no promise, no microtask per packet);
+ * forwarded ones as a promise. Never throws and never rejects.
+ */
+export type Responder = (msg: Buffer, client: Client) => Buffer | null | Promise<Buffer | null>;
 
 export function createResponder(opts: ResponderOptions): Responder {
   const { counters, log } = opts;
@@ -83,7 +87,7 @@ export function createResponder(opts: ResponderOptions): Responder {
     return reply ? finish(fitForwarded(reply, raw, q, replyLimit(q.edns, client.transport))) : fail(raw, q, RCODE.SERVFAIL);
   }
 
-  async function handle(raw: Buffer, client: Client): Promise<Buffer | null> {
+  function handle(raw: Buffer, client: Client): Buffer | null | Promise<Buffer> {
     const q = parseQuery(raw);
     if (q.kind === 'drop') {
       counters.dropped++;
@@ -99,20 +103,25 @@ export function createResponder(opts: ResponderOptions): Responder {
     return answer(raw, q, where, client);
   }
 
-  return async (raw, client) => {
+  const onError = (raw: Buffer, err: unknown): Buffer | null => {
+    counters.internalErrors++;
+    log.error({ err }, 'dns handler failed; answering SERVFAIL');
+    try {
+      const q = parseQuery(raw);
+      return q.kind === 'drop' ? null : fail(raw, q, RCODE.SERVFAIL);
+    } catch {
+      return null;
+    }
+  };
+
+  return (raw, client) => {
     counters.queries++;
     counters[client.transport]++;
     try {
-      return await handle(raw, client);
+      const reply = handle(raw, client);
+      return reply instanceof Promise ? reply.catch((err: unknown) => onError(raw, err)) : reply;
     } catch (err) {
-      counters.internalErrors++;
-      log.error({ err }, 'dns handler failed; answering SERVFAIL');
-      try {
-        const q = parseQuery(raw);
-        return q.kind === 'drop' ? null : fail(raw, q, RCODE.SERVFAIL);
-      } catch {
-        return null;
-      }
+      return onError(raw, err);
     }
   };
 }

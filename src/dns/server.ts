@@ -96,7 +96,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const responderRef: { respond: ReturnType<typeof createResponder> | undefined } = { respond: undefined };
   // Sockets exist before the forwarder (it must know our bound addresses); they are not read until start resolves.
   const respond: ReturnType<typeof createResponder> = (msg, client) =>
-    responderRef.respond ? responderRef.respond(msg, client) : Promise.resolve(null);
+    responderRef.respond ? responderRef.respond(msg, client) : null;
 
   async function bindEndpoint(ep: Endpoint): Promise<BoundEndpoint> {
     for (let attempt = 1; ; attempt++) {

@@ -49,7 +49,8 @@ function serveConnection(socket: net.Socket, respond: Responder, opts: TcpOption
 
   const dispatch = (frame: Buffer): void => {
     inFlight++;
-    respond(frame, { address, transport: 'tcp' }).then((reply) => {
+    // Always settle on a later tick, even for a synchronous answer: pump() is not re-entrant.
+    Promise.resolve(respond(frame, { address, transport: 'tcp' })).then((reply) => {
       if (!reply || socket.destroyed || !socket.writable) return;
       const out = Buffer.allocUnsafe(2 + reply.length);
       out.writeUInt16BE(reply.length, 0);

@@ -14,18 +14,21 @@ export function bindUdp(host: string, port: number, respond: Responder, log: Log
   const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4' });
   let closed = false;
 
+  const send = (reply: Buffer | null, rinfo: dgram.RemoteInfo): void => {
+    if (!reply || closed) return;
+    try {
+      // No callback: a failed send surfaces as the socket's 'error' event, logged below.
+      socket.send(reply, rinfo.port, rinfo.address);
+    } catch (err) {
+      // A spoofed source port 0 makes send() throw synchronously.
+      log.debug({ err, to: rinfo.address }, 'udp send refused');
+    }
+  };
+
   socket.on('message', (msg, rinfo) => {
-    respond(msg, { address: rinfo.address, transport: 'udp' }).then((reply) => {
-      if (!reply || closed) return;
-      try {
-        socket.send(reply, rinfo.port, rinfo.address, (err) => {
-          if (err) log.debug({ err, to: rinfo.address }, 'udp send failed');
-        });
-      } catch (err) {
-        // A spoofed source port 0 makes send() throw synchronously.
-        log.debug({ err, to: rinfo.address }, 'udp send refused');
-      }
-    }, (err: unknown) => log.error({ err }, 'udp responder rejected'));
+    const reply = respond(msg, { address: rinfo.address, transport: 'udp' });
+    if (reply instanceof Promise) reply.then((r) => send(r, rinfo), (err: unknown) => log.error({ err }, 'udp responder rejected'));
+    else send(reply, rinfo);
   });
 
   return new Promise((resolve, reject) => {
@@ -37,7 +40,7 @@ export function bindUdp(host: string, port: number, respond: Responder, log: Log
     socket.once('error', onBindError);
     socket.bind({ address: host, port, exclusive: true }, () => {
       socket.off('error', onBindError);
-      socket.on('error', (err) => log.warn({ err }, 'udp socket error'));
+      socket.on('error', (err) => log.debug({ err }, 'udp socket error (a send failed)'));
       resolve({
         port: socket.address().port,
         close: () => new Promise<void>((done) => {
