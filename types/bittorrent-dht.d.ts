@@ -25,7 +25,7 @@ declare module 'bittorrent-dht' {
     nodes: { count(): number; toArray(): DHTNodeContact[] };
     listen(port?: number, address?: string, onlistening?: () => void): void;
     address(): { address: string; family: string; port: number };
-    announce(infoHash: Buffer | string, port: number, cb?: (err: Error | null) => void): void;
+    announce(infoHash: Buffer | string, port: number, cb?: (err: Error | null, hits?: number) => void): void;
     lookup(infoHash: Buffer | string, cb?: (err: Error | null, n?: number) => void): () => void;
     addNode(node: { host: string; port: number; id?: Buffer }): void;
     toJSON(): { nodes: Array<{ host: string; port: number }>; values: Record<string, unknown> };

@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitProcess(false)
     .help()
     .version(false)
-    .option('log-level', { type: 'string', default: 'warn', describe: 'trace|debug|info|warn|error|silent (JSON logs on stderr)' })
+    .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent: JSON logs on stderr (find: default warn; serve: default the config\'s log_level)' })
     .command('find <appPort> [passphrase]', 'find peers sharing a passphrase; prints "peer found: IP:PORT" lines',
       (y) => y
         .positional('appPort', { type: 'number', describe: 'application port to offer (negative: discover only, do not announce)' })
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       async (a) => {
         code = await runFind({
           appPort: a.appPort as number, passphrase: a.passphrase, passphraseFile: a.passphraseFile, port: a.port, bind: a.bind,
-          bootstrap: parseBootstrap(a.bootstrap), minPeers: a.minPeers, stateDir: a.stateDir, count: a.count, logLevel: a.logLevel,
+          bootstrap: parseBootstrap(a.bootstrap), minPeers: a.minPeers, stateDir: a.stateDir, count: a.count, logLevel: a.logLevel ?? 'warn',
         }, io);
       })
     .command('serve', 'run the DNS bridge: answer _<label>._wherez.<domain> from discovery, forward the rest',

@@ -120,12 +120,13 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
     return this.dht?.nodes ? this.dht.nodes.count() : 0;
   }
 
-  announce(infohash: Buffer, port: number): Promise<void> {
+  /** Resolves with how many DHT nodes stored the announce (0: none; retry soon), -1 once closed. */
+  announce(infohash: Buffer, port: number): Promise<number> {
     return new Promise((resolve) => {
-      if (!this.dht || this.closed) { resolve(); return; }
-      this.dht.announce(infohash, port, (err) => {
-        if (err) this.log.debug({ err: err.message }, 'announce incomplete');
-        resolve();
+      if (!this.dht || this.closed) { resolve(-1); return; }
+      this.dht.announce(infohash, port, (err, hits) => {
+        if (err) this.log.debug({ err: err.message }, 'announce reached no node');
+        resolve(err ? 0 : hits ?? 0);
       });
     });
   }

@@ -10,10 +10,10 @@ import { probeV1, type ProbeFailure, type ProbeResult } from './prober.js';
 import { SelfDetector } from './self-detector.js';
 import type { DhtNode } from './dht.js';
 import { ProbeQueue } from './probe-queue.js';
-import { backoffMs, nextLookupDelay } from './backoff.js';
+import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
-import { LookupHealth } from './lookup-health.js';
+import { DhtSchedule } from './dht-schedule.js';
 
 export interface DiscoveryOptions {
   passphrase: Buffer;
@@ -65,13 +65,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly verified = new Map<string, Verified>();
   private readonly candidates: LRUCache<string, Candidate>;
   private readonly queue: ProbeQueue;
+  private readonly schedule: DhtSchedule;
   private readonly abort = new AbortController();
   private listener: AuthListener | undefined;
-  private lookupTimer: NodeJS.Timeout | undefined;
-  private announceTimer: NodeJS.Timeout | undefined;
-  private lookupDelay: number | undefined;
-  private lookupRunning = false;
-  private readonly health = new LookupHealth();
   private started = false;
   private closed = false;
   private readonly onContact = (c: { host: string; port: number }, hash: string) => {
@@ -93,6 +89,16 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.infohashHex = this.infohash.toString('hex');
     this.candidates = new LRUCache({ max: this.t.maxCandidates });
     this.queue = new ProbeQueue(this.t.maxConcurrentProbes);
+    this.schedule = new DhtSchedule({
+      dht: opts.dht, infohash: this.infohash, timing: this.t, random: this.random, log: this.log, stats: this.stats,
+      announcePort: opts.appPort === undefined ? undefined : () => this.authPort,
+      wantMore: () => this.wantMore(),
+      onHealth: (up) => this.emit('health', up),
+    });
+  }
+
+  private wantMore(): boolean {
+    return this.verified.size < (this.opts.minPeers ?? 1);
   }
 
   /** The auth listener's bound port (0 when discover-only). */
@@ -102,7 +108,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   /** true while no DHT node answers our lookups (see LookupHealth). */
   get down(): boolean {
-    return this.health.down;
+    return this.schedule.down;
   }
 
   get announcing(): boolean {
@@ -134,39 +140,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       await this.listener.start();
     }
     this.opts.dht.on('peer', this.onContact);
-    if (this.announcing) void this.announce();
-    this.runLookup();
-  }
-
-  private async announce(): Promise<void> {
-    if (this.closed) return;
-    this.stats.announces++;
-    await this.opts.dht.announce(this.infohash, this.authPort);
-    if (this.closed) return;
-    // Nodes that started with us may have announced while we did: look again at once.
-    if (this.verified.size < (this.opts.minPeers ?? 1)) { this.lookupDelay = undefined; this.speedUpLookups(); }
-    this.announceTimer = setTimeout(() => void this.announce(), jittered(this.t.reannounceMs, this.t.jitter, this.random));
-  }
-
-  /** One lookup chain per zone: a lookup already running schedules the next one itself. */
-  private runLookup(): void {
-    if (this.closed || this.lookupRunning) return;
-    clearTimeout(this.lookupTimer);
-    this.lookupRunning = true;
-    this.stats.lookups++;
-    void this.opts.dht.lookup(this.infohash).then((responders) => {
-      this.lookupRunning = false;
-      if (this.closed) return;
-      if (this.opts.dht.hasBootstrap && this.health.record(responders)) {
-        this.log.warn({ down: this.health.down }, this.health.down ? 'no DHT node answers: serving last known peers as stale' : 'DHT reachable again');
-        this.emit('health', !this.health.down);
-      }
-      // While down, keep looking fast so recovery is noticed soon.
-      const fast = this.health.down || this.verified.size < (this.opts.minPeers ?? 1);
-      this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, this.t.lookupFastMinMs, this.t.lookupFastMaxMs) : undefined;
-      const delay = fast ? this.lookupDelay as number : this.t.lookupSlowMs;
-      this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, this.t.jitter, this.random));
-    });
+    this.schedule.start();
   }
 
   /** A contact from the DHT: verify it unless known, in flight, ourselves or backing off. */
@@ -180,6 +154,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const cand: Candidate = c ?? { state: 'queued', failures: 0, retryAt: 0 };
     cand.state = 'queued';
     this.candidates.set(key, cand);
+    this.log.debug({ contact: key, queued: this.queue.size }, 'verifying candidate');
     this.queue.push(async () => {
       cand.state = 'probing';
       this.onFirstProbe(host, authPort, cand, await this.probe(host, authPort));
@@ -243,7 +218,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       return;
     }
     this.fail(r.reason, v.peer.host, v.peer.authPort);
-    if (this.health.down) {
+    if (this.schedule.down) {
       // Our own outage looks like every peer failing: keep the last known state (served stale).
       this.stats.keptWhileDown++;
       this.scheduleReverify(key, v, this.t.reverifyMs);
@@ -261,14 +236,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       retryAt: this.now() + backoffMs(1, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random),
     });
     this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
-    if (this.verified.size < (this.opts.minPeers ?? 1) && this.lookupDelay === undefined) this.speedUpLookups();
+    if (this.wantMore()) this.schedule.speedUp();
     this.emit('lost', v.peer);
-  }
-
-  private speedUpLookups(): void {
-    if (this.closed) return;
-    clearTimeout(this.lookupTimer);
-    this.lookupTimer = setTimeout(() => this.runLookup(), jittered(this.t.lookupFastMinMs, this.t.jitter, this.random));
   }
 
   /** Idempotent: stops timers, aborts probes in flight, closes the listener. */
@@ -276,8 +245,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (this.closed) return;
     this.closed = true;
     this.opts.dht.off('peer', this.onContact);
-    clearTimeout(this.lookupTimer);
-    clearTimeout(this.announceTimer);
+    this.schedule.close();
     for (const v of this.verified.values()) clearTimeout(v.timer);
     this.queue.stop();
     this.abort.abort();

@@ -6,7 +6,8 @@ test('wherez find against wherez testnet, as the README shows', async (t) => {
   const testnet = runCli(['testnet', '--nodes', '20']);
   t.after(() => testnet.stop());
   const [, bootstrap] = await testnet.line(/^bootstrap: (\S+)$/, 10_000);
-  const common = ['find', '--port', '0', '--bootstrap', bootstrap!];
+  // Debug logs go to stderr, which a failure message includes.
+  const common = ['find', '--log-level', 'debug', '--port', '0', '--bootstrap', bootstrap!];
   const a = runCli([...common, '--bind', '127.0.0.2', '8080'], { WHEREZ_PASSPHRASE: 'readme-secret' });
   t.after(() => a.stop());
   const b = runCli([...common, '--bind', '127.0.0.3', '8081', 'readme-secret']);

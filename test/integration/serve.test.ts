@@ -38,7 +38,8 @@ test('three wherez serve daemons answer dig and c-ares with each other; a killed
     const answers = await Promise.all(nodes.map(srvOf));
     return answers.every((a, i) => JSON.stringify(a) === JSON.stringify(expectFor(i, [0, 1, 2])));
   }, 30_000, 'every daemon to list the other two').catch(async (e) => {
-    throw new Error(`${(e as Error).message}: ${JSON.stringify(await Promise.all(nodes.map(srvOf)))}`);
+    const logs = nodes.map((n) => `--- ${n.host} stderr:\n${n.proc.stderr().slice(-4000)}`).join('\n');
+    throw new Error(`${(e as Error).message}: ${JSON.stringify(await Promise.all(nodes.map(srvOf)))}\n${logs}`);
   });
 
   // dig A lists the addresses; the SRV targets resolve through wherez too.
