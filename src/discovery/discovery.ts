@@ -111,10 +111,6 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return this.schedule.down;
   }
 
-  get announcing(): boolean {
-    return this.opts.appPort !== undefined;
-  }
-
   get listenerStats() {
     return this.listener?.stats;
   }
