@@ -145,7 +145,7 @@ export class Daemon {
       }
     }
     // Keep the settings that need a restart as they are, take the zones as given.
-    this.config = { ...this.config, zones: next.zones, logLevel: next.logLevel };
+    this.config = { ...this.config, zones: next.zones };
     if (diff.restartNeeded.length > 0) this.log.warn({ keys: diff.restartNeeded }, 'these settings change only after a restart');
     this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label) }, 'config reloaded');
     return diff;

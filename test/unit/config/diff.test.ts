@@ -23,7 +23,7 @@ test('zones added, removed and changed; unchanged zones are left alone', () => {
 
 test('socket-bound settings are reported as needing a restart', () => {
   const next: Config = { ...base, listen: [{ host: '127.0.0.1', port: 5300 }], dht: { ...base.dht, port: 6882 }, logLevel: 'debug' };
-  assert.deepEqual(diffConfig(base, next).restartNeeded, ['listen', 'dht']);
+  assert.deepEqual(diffConfig(base, next).restartNeeded, ['listen', 'logLevel', 'dht']);
   const z = diffConfig(base, { ...base, zones: [zone('a', 'x', { ttl: 10 }), zone('b'), zone('c')] });
   assert.deepEqual(z.changed.map((c) => c.label), ['a'], 'a TTL change restarts the zone (its re-verification period)');
 });
