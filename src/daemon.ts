@@ -72,7 +72,6 @@ export class Daemon {
 
   get dnsEndpoints(): readonly BoundEndpoint[] { return this.bound; }
   get dhtPort(): number { return this.dht?.port ?? 0; }
-  zone(label: string): Discovery | undefined { return this.discoveries.get(label); }
 
   async start(): Promise<void> {
     try {

@@ -63,7 +63,8 @@ export class PeerCache {
     const z = this.zones.get(label);
     if (!z) return undefined;
     if (!z.snapshot) {
-      // Oldest-verified first is LRU order reversed; a stable order keeps answers cacheable.
+      // A stable order (by address, then port), whatever the verification order, so equal peer
+      // sets give equal answers.
       const peers = [...z.peers.values()].sort((a, b) => (a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1));
       z.snapshot = Object.freeze({
         label: z.label, peers: Object.freeze(peers), stale: z.stale, version: z.version,

@@ -100,6 +100,7 @@ export class DhtSchedule {
       const fast = this.health.down || this.o.wantMore();
       this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, t.lookupFastMinMs, t.lookupFastMaxMs) : undefined;
       const delay = fast ? this.lookupDelay as number : t.lookupSlowMs;
+      clearTimeout(this.lookupTimer); // a speedUp() made during this lookup is superseded
       this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, t.jitter, this.o.random));
     });
   }

@@ -14,6 +14,7 @@ import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
 import { DhtSchedule } from './dht-schedule.js';
+import { isWildcard } from '../config/endpoints.js';
 
 export interface DiscoveryOptions {
   passphrase: Buffer;
@@ -142,7 +143,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /** A contact from the DHT: verify it unless known, in flight, ourselves or backing off. */
   private consider(host: string, authPort: number): void {
     if (this.closed) return;
-    const key = `${host}:${authPort}`;
+    const key = peerKey({ host, authPort });
     if (this.verified.has(key)) return;
     this.stats.contacts++;
     const c = this.candidates.get(key);
@@ -162,20 +163,20 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return probeV1({
       host, port, passphrase: this.opts.passphrase, self: this.self,
       connectTimeoutMs: this.t.connectTimeoutMs, readTimeoutMs: this.t.readTimeoutMs,
-      localAddress: this.opts.host && this.opts.host !== '0.0.0.0' ? this.opts.host : undefined,
+      localAddress: this.opts.host && !isWildcard(this.opts.host) ? this.opts.host : undefined,
       signal: this.abort.signal,
     });
   }
 
   private onFirstProbe(host: string, authPort: number, cand: Candidate, r: ProbeResult): void {
     if (this.closed) return;
-    const key = `${host}:${authPort}`;
+    const key = peerKey({ host, authPort });
     if (!r.ok) {
       this.fail(r.reason, host, authPort);
       if (r.reason === 'self') { cand.state = 'self'; return; }
       cand.failures++;
       cand.state = 'failed';
-      cand.retryAt = this.now() + backoffMs(cand.failures, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random);
+      cand.retryAt = this.retryAt(cand.failures);
       return;
     }
     this.candidates.delete(key);
@@ -186,6 +187,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.scheduleReverify(key, v, this.t.reverifyMs);
     this.log.debug({ peer: `${host}:${r.port}` }, 'peer verified');
     this.emit('peer', peer);
+  }
+
+  /** When a candidate that failed `failures` times in a row may be tried again. */
+  private retryAt(failures: number): number {
+    return this.now() + backoffMs(failures, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random);
   }
 
   private fail(reason: ProbeFailure, host: string, port: number): void {
@@ -227,10 +233,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     }
     this.verified.delete(key);
     this.stats.lost++;
-    this.candidates.set(key, {
-      state: 'failed', failures: 1,
-      retryAt: this.now() + backoffMs(1, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random),
-    });
+    this.candidates.set(key, { state: 'failed', failures: 1, retryAt: this.retryAt(1) });
     this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
     if (this.wantMore()) this.schedule.speedUp();
     this.emit('lost', v.peer);
