@@ -2,8 +2,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { once } from 'node:events';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { digAt } from './dig.js';
 import dnsPacket from 'dns-packet';
 
 export interface QueryOptions {
@@ -106,10 +105,7 @@ export async function tcpExchange(port: number, msg: Buffer): Promise<Buffer> {
   }
 }
 
-const execFileP = promisify(execFile);
-
 /** Runs dig against 127.0.0.1:port; resolves its stdout. */
-export async function dig(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await execFileP('dig', ['@127.0.0.1', '-p', String(port), '+tries=1', '+time=2', ...args]);
-  return stdout;
+export function dig(port: number, ...args: string[]): Promise<string> {
+  return digAt('127.0.0.1', port, ['+time=2', ...args]);
 }

@@ -1,9 +1,10 @@
 /**
- * A stand-in upstream resolver on 127.0.0.1 (UDP and TCP on one port), built on dns-packet:
+ * A stand-in upstream resolver (UDP and TCP on one port; default 127.0.0.1, port 0), built on dns-packet:
  * `nx.example` is NXDOMAIN with an SOA, `big.example` has 60 A records (TC over UDP), `slow.example`
  * answers after `slowMs`, anything else gets one A record. In relay mode it instead passes every
  * datagram, bytes unchanged, to another server and relays the reply back, like a pure forwarder
- * that keeps the query id.
+ * that keeps the query id. Also runs as a script (`node dns-upstream.js HOST PORT`, printing
+ * `upstream: PORT`) for tests that need it inside a network namespace.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -52,7 +53,8 @@ async function reply(msg: Buffer, slowMs: number): Promise<{ full: Buffer; q: dn
   return { full: dnsPacket.encode(answer(q)), q };
 }
 
-export async function startUpstream(opts: { slowMs?: number } = {}): Promise<StandInUpstream> {
+export async function startUpstream(opts: { slowMs?: number; host?: string; port?: number } = {}): Promise<StandInUpstream> {
+  const host = opts.host ?? '127.0.0.1';
   let relayPort: number | undefined;
   const received = { udp: 0, tcp: 0 };
   const slowMs = opts.slowMs ?? 300;
@@ -73,7 +75,7 @@ export async function startUpstream(opts: { slowMs?: number } = {}): Promise<Sta
       send(dnsPacket.encode({ ...answer(r.q), flags: answer(r.q).flags! | dnsPacket.TRUNCATED_RESPONSE, answers: [] }));
     });
   });
-  udp.bind(0, '127.0.0.1');
+  udp.bind(opts.port ?? 0, host);
   await once(udp, 'listening');
   const port = udp.address().port;
 
@@ -93,7 +95,7 @@ export async function startUpstream(opts: { slowMs?: number } = {}): Promise<Sta
       }
     });
   });
-  tcp.listen(port, '127.0.0.1');
+  tcp.listen(port, host);
   await once(tcp, 'listening');
 
   return {
@@ -113,4 +115,10 @@ export async function startSilentUdp(): Promise<{ port: number; close: () => Pro
   udp.bind(0, '127.0.0.1');
   await once(udp, 'listening');
   return { port: udp.address().port, close: () => new Promise<void>((r) => udp.close(() => r())) };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(`/${process.argv[1].split('/').pop()}`) && process.argv[2]) {
+  const up = await startUpstream({ host: process.argv[2], port: Number(process.argv[3] ?? 0) });
+  console.log(`upstream: ${up.port}`);
+  process.once('SIGTERM', () => void up.close());
 }
