@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { isIPv4 } from 'node:net';
 import DHT from 'bittorrent-dht';
@@ -8,6 +7,7 @@ import { listenError, wherezError } from '../errors.js';
 import type { Endpoint } from '../config/types.js';
 import { isValidPort } from '../peer.js';
 import { readJsonOrNull, writeJsonAtomic } from './state-file.js';
+import { ContactIndex, type ContactHandler } from './contact-index.js';
 import { DHT_PEER_MAX_AGE_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
 
 export interface DhtNodeOptions {
@@ -38,22 +38,24 @@ export function validateBootstrap(list: readonly Endpoint[]): Endpoint[] {
 }
 
 /**
- * The process's one DHT node (bittorrent-dht), shared by every zone. Emits `peer`
- * (contact, infohashHex) for contacts from get_peers replies and for announces other nodes make
- * to us, so a zone can act on them at once instead of waiting for a lookup to finish.
+ * The process's one DHT node (bittorrent-dht), shared by every zone. Contacts from get_peers
+ * replies and from announces other nodes make to us go through one infohash index
+ * (`subscribe`), so a zone acts on them at once instead of waiting for a lookup to finish, and a
+ * contact costs O(1) whatever the number of zones.
  */
-export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
+export class DhtNode {
   private dht: DHT | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly bootstrap: Endpoint[];
   private closed = false;
   private bootstrapCount = 0;
+  /** infohash -> zones: the only way contacts leave this node. */
+  readonly contacts = new ContactIndex();
   /** Contacts dropped as unusable (non-unicast address, port 0): hostile or broken DHT values. */
   garbageContacts = 0;
 
   constructor(private readonly opts: DhtNodeOptions) {
-    super();
     this.log = opts.log ?? silentLogger();
     this.bootstrap = validateBootstrap(opts.bootstrap);
   }
@@ -105,7 +107,12 @@ export class DhtNode extends EventEmitter<{ peer: [Endpoint, string] }> {
       this.log.debug({ contact: `${peer.host}:${peer.port}` }, 'dht: unusable contact dropped');
       return;
     }
-    this.emit('peer', { host: peer.host, port: peer.port }, infoHash.toString('hex'));
+    this.contacts.dispatch(infoHash.toString('hex'), peer);
+  }
+
+  /** Contacts for `infohash` go to `handler` until the returned function is called. */
+  subscribe(infohash: Buffer, handler: ContactHandler): () => void {
+    return this.contacts.add(infohash.toString('hex'), handler);
   }
 
   get port(): number {

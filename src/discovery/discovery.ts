@@ -71,10 +71,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private listener: AuthListener | undefined;
   private started = false;
   private closed = false;
-  private readonly onContact = (c: { host: string; port: number }, hash: string) => {
-    if (hash === this.infohashHex) this.consider(c.host, c.port);
-  };
-  private readonly infohashHex: string;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly opts: DiscoveryOptions) {
     super();
@@ -87,7 +84,6 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.random = opts.random ?? Math.random;
     this.self = opts.self ?? new SelfDetector();
     this.infohash = infohashV1(opts.passphrase);
-    this.infohashHex = this.infohash.toString('hex');
     this.candidates = new LRUCache({ max: this.t.maxCandidates });
     this.queue = new ProbeQueue(this.t.maxConcurrentProbes);
     this.schedule = new DhtSchedule({
@@ -136,7 +132,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       });
       await this.listener.start();
     }
-    this.opts.dht.on('peer', this.onContact);
+    this.unsubscribe = this.opts.dht.subscribe(this.infohash, (c) => this.consider(c.host, c.port));
     this.schedule.start();
   }
 
@@ -243,7 +239,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.opts.dht.off('peer', this.onContact);
+    this.unsubscribe?.();
     this.schedule.close();
     for (const v of this.verified.values()) clearTimeout(v.timer);
     this.queue.stop();
