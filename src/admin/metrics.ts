@@ -43,6 +43,7 @@ export function createMetrics(status: () => DaemonStatus): Registry {
   readCounter(reg, 'wherez_discovery_lost_total', 'Peers lost after failed re-verifications', ['zone'], perZone((z) => z.discovery.lost), status);
   readCounter(reg, 'wherez_discovery_failures_total', 'Failed verifications by reason', ['zone', 'reason'],
     (s) => s.zones.flatMap((z) => Object.entries(z.discovery.failures).map(([reason, v]): [Labels, number] => [{ zone: z.label, reason }, v ?? 0])), status);
+  readCounter(reg, 'wherez_discovery_self_contacts_total', 'Contacts that were our own listener (expected; not failures)', ['zone'], perZone((z) => z.discovery.selfContacts), status);
   readCounter(reg, 'wherez_auth_answered_total', 'Challenges answered by the auth listener', ['zone'], perZone((z) => z.auth?.answered ?? 0), status);
   readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, timeout, over cap)', ['zone'],
     perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap : 0)), status);

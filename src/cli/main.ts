@@ -53,9 +53,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command('check', 'validate a config file and print what it would serve',
       (y) => y.option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'YAML config file' }),
       async (a) => { code = await runCheck({ config: a.config }, io); })
-    .command('status', 'show a running daemon\'s zones, peers and counters (needs "metrics" in its config)',
+    .command('status', 'show a running daemon\'s zones, peers and counters (reads its "metrics" endpoint)',
       (y) => y
-        .option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'config of the running daemon (for its metrics address)' })
+        .option('config', { type: 'string', describe: 'config of the running daemon, for its metrics address; passphrases are not read (default: /etc/wherez/zones.yaml if it exists, else --url http://127.0.0.1:9153)' })
         .option('url', { type: 'string', describe: 'base URL of the metrics endpoint, e.g. http://127.0.0.1:9153' })
         .option('json', { type: 'boolean', default: false, describe: 'print the raw JSON' }),
       async (a) => { code = await runStatus({ config: a.config, url: a.url, json: a.json }, io); })

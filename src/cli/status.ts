@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { DaemonStatus } from '../daemon.js';
 import { wherezError } from '../errors.js';
@@ -5,12 +6,22 @@ import { formatPeer } from '../peer.js';
 import type { CliIO } from './io.js';
 
 const FETCH_TIMEOUT_MS = 3000;
+/** The config `wherez serve` reads by default. */
+export const DEFAULT_CONFIG_PATH = '/etc/wherez/zones.yaml';
+/** Where the example config (and `wherez demo`) put the metrics endpoint. */
+export const DEFAULT_STATUS_URL = 'http://127.0.0.1:9153';
 
-/** The status URL from --url, or from the `metrics` key of the config a running daemon uses. */
-async function statusUrl(a: { url?: string; config: string }, io: CliIO): Promise<string> {
+/**
+ * The status URL: --url; else the `metrics` key of --config; else of the default config when it
+ * exists; else the default endpoint, so a bare `wherez status` finds a demo or example daemon.
+ */
+async function statusUrl(a: { url?: string; config?: string }, io: CliIO): Promise<string> {
   if (a.url) return `${a.url.replace(/\/+$/, '')}/status`;
-  const { config } = await loadConfig(a.config, { env: io.env });
-  if (!config.metrics) throw wherezError('WHEREZ_ARGUMENT', `${a.config} sets no "metrics" endpoint: add metrics: "127.0.0.1:9153" (and restart), or pass --url`);
+  const file = a.config ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+  if (file === undefined) return `${DEFAULT_STATUS_URL}/status`;
+  // Only the metrics address is needed: passphrase files may be readable by the service alone.
+  const { config } = await loadConfig(file, { env: io.env, readSecrets: false });
+  if (!config.metrics) throw wherezError('WHEREZ_ARGUMENT', `${file} sets no "metrics" endpoint: add metrics: "127.0.0.1:9153" (and restart), or pass --url`);
   const { host, port } = config.metrics;
   const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   return `http://${h}:${port}/status`;
@@ -32,7 +43,7 @@ export function formatStatus(s: DaemonStatus, now: number): string {
 }
 
 /** `wherez status`: asks a running daemon's /status endpoint and prints it. */
-export async function runStatus(a: { url?: string; config: string; json: boolean }, io: CliIO): Promise<number> {
+export async function runStatus(a: { url?: string; config?: string; json: boolean }, io: CliIO): Promise<number> {
   const url = await statusUrl(a, io);
   let body: DaemonStatus;
   try {

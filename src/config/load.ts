@@ -12,6 +12,8 @@ export interface LoadDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Default /etc/resolv.conf; read only when `upstreams` is omitted and `forward` is true. */
   readonly resolvConfPath?: string;
+  /** false: skip passphrases (see ParseOptions.readSecrets). */
+  readonly readSecrets?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function loadConfig(path: string, deps: LoadDeps = {}): Promise<Loa
     throw wherezError('WHEREZ_CONFIG_READ', `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'read failed'})`, err);
   }
   const opts: ParseOptions = {
-    file: path, baseDir: dirname(absolute), env: deps.env ?? {}, readFile, stat: deps.stat, resolvConfPath: deps.resolvConfPath,
+    file: path, baseDir: dirname(absolute), env: deps.env ?? {}, readFile, stat: deps.stat, resolvConfPath: deps.resolvConfPath, readSecrets: deps.readSecrets,
   };
   return parseConfig(text, opts);
 }

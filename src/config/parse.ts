@@ -26,6 +26,11 @@ export interface ParseOptions {
   /** resolv.conf text; when absent, `resolvConfPath` is read (only if upstreams are omitted). */
   readonly resolvConf?: string;
   readonly resolvConfPath?: string;
+  /**
+   * false: passphrases are not read (zones get an empty one). For tools such as `wherez status`
+   * that need the daemon's addresses but may not read its credentials. Never serve such a config.
+   */
+  readonly readSecrets?: boolean;
 }
 
 export interface LoadedConfig {
@@ -65,7 +70,7 @@ export async function parseConfig(text: string, opts: ParseOptions): Promise<Loa
   const upstreams = await resolveUpstreams(raw.upstreams, raw.forward, listen, resolvConfSource(opts, readFile), found);
   const zones = await resolveZones(raw, listen, {
     baseDir, env: opts.env, readFile, stat: opts.stat ?? ((p: string) => fsStat(p)),
-  }, found);
+  }, found, opts.readSecrets ?? true);
   if (found.issues.length > 0) throw issuesError(found.issues, where);
 
   const config: Config = {

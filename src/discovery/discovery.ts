@@ -192,6 +192,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   private fail(reason: ProbeFailure, host: string, port: number): void {
     if (reason === 'aborted') return;
+    if (reason === 'self') { this.stats.selfContacts++; return; }
     this.stats.countFailure(reason);
     this.log.debug({ contact: `${host}:${port}`, reason }, 'candidate failed verification');
   }

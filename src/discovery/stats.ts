@@ -2,7 +2,7 @@ import type { ProbeFailure } from './prober.js';
 
 export interface DiscoveryStatsJSON {
   announces: number; lookups: number; contacts: number; probes: number; verified: number;
-  reverifications: number; lost: number; keptWhileDown: number; failures: Partial<Record<ProbeFailure, number>>;
+  reverifications: number; lost: number; keptWhileDown: number; selfContacts: number; failures: Partial<Record<ProbeFailure, number>>;
 }
 
 /** Counters of one zone's discovery, for `wherez status`, progress lines and tests. */
@@ -16,6 +16,11 @@ export class DiscoveryStats {
   lost = 0;
   /** Failed re-verifications not counted against a peer because discovery was down. */
   keptWhileDown = 0;
+  /**
+   * Contacts that turned out to be our own listener (our announcement, returned by the DHT).
+   * Expected on every node, so counted apart: as a failure it would alarm an operator.
+   */
+  selfContacts = 0;
   readonly failures: Partial<Record<ProbeFailure, number>> = {};
 
   countFailure(reason: ProbeFailure): void {
@@ -25,7 +30,7 @@ export class DiscoveryStats {
   toJSON(): DiscoveryStatsJSON {
     return {
       announces: this.announces, lookups: this.lookups, contacts: this.contacts, probes: this.probes,
-      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, failures: { ...this.failures },
+      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, selfContacts: this.selfContacts, failures: { ...this.failures },
     };
   }
 }

@@ -97,7 +97,7 @@ function service(label: string, qtype: number, ctx: ZoneContext): AnswerSet {
       return positive(ctx, answers);
     }
     case TYPE.TXT:
-      // Exists even with zero peers: "peers=0 stale=1" is exactly what an operator wants to see.
+      // Exists even with zero peers: "peers=0 stale=0" (nobody found yet) is exactly what an operator wants to see.
       return positive(ctx, [{ type: 'TXT', name, ttl, strings: [`peers=${peers.length}`, staleFact(z)] }]);
     case TYPE.PTR: {
       const answers: Rr[] = [];

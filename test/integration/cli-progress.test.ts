@@ -1,17 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { Capture } from '../helpers/capture.js';
 import { startTestnet } from '../../src/discovery/testnet.js';
 import { DhtNode } from '../../src/discovery/dht.js';
 import { Discovery } from '../../src/discovery/discovery.js';
 
-class Capture extends Writable {
-  text = '';
-  isTTY: boolean;
-  constructor(isTTY: boolean) { super(); this.isTTY = isTTY; }
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void { this.text += chunk.toString(); cb(); }
-}
 
 test('find on a terminal shows progress on stderr and the peer on stdout (in-process, injected IO)', async (t) => {
   const swarm = await startTestnet({ nodes: 5 });

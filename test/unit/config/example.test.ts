@@ -14,6 +14,7 @@ test('zones.example.yaml loads cleanly and suits `npm start` for a non-root user
   for (const w of warnings) assert.match(w, /examples\/ldap\.key is readable by group or others/); // git checkouts are 644
   assert.deepEqual(config.listen, [{ host: '127.0.0.1', port: 5300 }]);
   assert.equal(config.forward, false);
+  assert.deepEqual(config.metrics, { host: '127.0.0.1', port: 9153 }, '`wherez status` finds it with no arguments');
   assert.equal(config.dht.bind, '127.0.0.1');
   assert.deepEqual(config.dht.bootstrap, []);
   assert.equal(config.stateDir, join(ROOT, '.wherez-state'));
