@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   WHEREZ_LISTEN_DENIED: 'binding a socket needs privileges this process lacks',
   WHEREZ_LISTEN_IN_USE: 'the address and port are already in use',
   WHEREZ_LISTEN_FAILED: 'a socket could not be bound',
+  WHEREZ_START_TIMEOUT: 'a start step (a bind, reading state) did not complete within its deadline',
   WHEREZ_STATE_WRITE: 'the state directory could not be written',
   WHEREZ_CLOSED: 'the object was closed',
   WHEREZ_ARGUMENT: 'an argument is out of range',

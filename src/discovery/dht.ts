@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { isIPv4 } from 'node:net';
 import DHT from 'bittorrent-dht';
@@ -8,7 +9,9 @@ import type { Endpoint } from '../config/types.js';
 import { isValidPort } from '../peer.js';
 import { readJsonOrNull, writeJsonAtomic } from './state-file.js';
 import { ContactIndex, type ContactHandler } from './contact-index.js';
-import { DHT_PEER_MAX_AGE_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
+import { withDeadline } from '../deadline.js';
+import { formatEndpoint } from '../config/endpoints.js';
+import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
 
 export interface DhtNodeOptions {
   /** Bind address of the UDP socket (also the address peers see in our announces). */
@@ -43,7 +46,7 @@ export function validateBootstrap(list: readonly Endpoint[]): Endpoint[] {
  * (`subscribe`), so a zone acts on them at once instead of waiting for a lookup to finish, and a
  * contact costs O(1) whatever the number of zones.
  */
-export class DhtNode {
+export class DhtNode extends EventEmitter<{ saved: [number] }> {
   private dht: DHT | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
@@ -56,6 +59,7 @@ export class DhtNode {
   garbageContacts = 0;
 
   constructor(private readonly opts: DhtNodeOptions) {
+    super();
     this.log = opts.log ?? silentLogger();
     this.bootstrap = validateBootstrap(opts.bootstrap);
   }
@@ -64,9 +68,14 @@ export class DhtNode {
     return this.opts.stateDir ? join(this.opts.stateDir, `dht-${this.opts.port}.json`) : undefined;
   }
 
-  /** Binds the UDP socket and starts bootstrapping; resolves once bound. */
+  /**
+   * Binds the UDP socket and starts bootstrapping; resolves once bound. Rejects with a coded
+   * error when the bind fails (every errno, not only the two k-rpc-socket reports as `error`),
+   * takes longer than DHT_BIND_TIMEOUT_MS, or close() is called meanwhile.
+   */
   async start(): Promise<void> {
     const saved = this.statePath ? parseSaved(await readJsonOrNull(this.statePath)) : null;
+    if (this.closed) throw wherezError('WHEREZ_CLOSED', 'the DHT node was closed during start');
     // Saved nodes first for a warm start; the configured bootstrap after them in case they left.
     const bootstrap = [...(saved?.nodes ?? []), ...this.bootstrap];
     this.bootstrapCount = bootstrap.length;
@@ -77,27 +86,36 @@ export class DhtNode {
       maxAge: DHT_PEER_MAX_AGE_MS,
     });
     this.dht = dht;
-    dht.on('warning', (err: Error) => this.log.debug({ err: err.message }, 'dht warning'));
     dht.on('peer', (peer: Endpoint, infoHash: Buffer) => this.onContact(peer, infoHash));
     dht.on('announce', (peer: Endpoint, infoHash: Buffer) => this.onContact(peer, infoHash));
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, `dht udp ${this.opts.host}:${this.opts.port}`));
-      dht.once('error', onError);
-      dht.listen(this.opts.port, this.opts.host, () => {
-        dht.off('error', onError);
-        dht.on('error', (err: Error) => this.log.warn({ err: err.message }, 'dht socket error'));
-        resolve();
-      });
-    });
-    // Not awaited: bootstrap ends only when its slowest query does, and one dead node costs the
-    // 2 s query timeout. Lookups work before it ends (k-rpc falls back to the bootstrap list).
-    const ready = () => this.log.info({ port: this.port, nodes: this.nodeCount() }, 'dht bootstrapped');
-    if (dht.ready) ready(); else dht.once('ready', ready);
+    const what = `dht udp ${formatEndpoint({ host: this.opts.host, port: this.opts.port })}`;
+    try {
+      await withDeadline(bindDht(dht, this.opts.port, this.opts.host, what), DHT_BIND_TIMEOUT_MS, what);
+    } catch (err) {
+      this.dht = undefined;
+      dht.destroy();
+      throw err;
+    }
+    dht.on('warning', (err: Error) => this.log.debug({ err: err.message }, 'dht warning'));
+    dht.on('error', (err: Error) => this.log.warn({ err: err.message }, 'dht socket error'));
     if (this.statePath) {
+      const onNode = () => { if (this.nodeCount() >= DHT_FIRST_SAVE_NODES) this.firstSave(); };
+      dht.on('node', onNode);
+      this.firstSave = () => { dht.off('node', onNode); this.firstSave = () => undefined; void this.save(); };
       this.saveTimer = setInterval(() => void this.save(), DHT_STATE_SAVE_INTERVAL_MS);
       this.saveTimer.unref();
     }
+    // Not awaited: bootstrap ends only when its slowest query does, and one dead node costs the
+    // 2 s query timeout. Lookups work before it ends (k-rpc falls back to the bootstrap list).
+    const ready = () => {
+      this.log.info({ port: this.port, nodes: this.nodeCount() }, 'dht bootstrapped');
+      if (this.nodeCount() > 0) this.firstSave();
+    };
+    if (dht.ready) ready(); else dht.once('ready', ready);
   }
+
+  /** Saves once, as soon as the table is worth keeping (set up by start(); then a no-op). */
+  private firstSave: () => void = () => undefined;
 
   private onContact(peer: Endpoint, infoHash: Buffer): void {
     // Garbage values: non-IPv4 text, unspecified, multicast and broadcast addresses.
@@ -152,12 +170,21 @@ export class DhtNode {
     return this.bootstrapCount > 0;
   }
 
-  async save(): Promise<void> {
+  /** Writes node id and routing table; saves never overlap (each waits for the one before). */
+  save(): Promise<void> {
+    this.saving = this.saving.then(() => this.writeState());
+    return this.saving;
+  }
+
+  private saving = Promise.resolve();
+
+  private async writeState(): Promise<void> {
     if (!this.dht || !this.statePath || !this.dht.listening) return;
     const nodes = this.dht.toJSON().nodes.filter((n) => isValidPort(n.port)).slice(0, 200);
     const state: SavedState = { nodeId: this.nodeId, nodes };
     try {
       await writeJsonAtomic(this.statePath, state);
+      this.emit('saved', nodes.length);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'dht state not saved');
     }
@@ -168,11 +195,30 @@ export class DhtNode {
     if (this.closed) return;
     this.closed = true;
     if (this.saveTimer) clearInterval(this.saveTimer);
+    this.firstSave = () => undefined;
     const dht = this.dht;
     if (!dht) return;
     await this.save();
     await new Promise<void>((resolve) => dht.destroy(() => resolve()));
   }
+}
+
+/**
+ * Binds the node's socket. k-rpc-socket emits only EACCES and EADDRINUSE as `error`; every other
+ * bind failure (EADDRNOTAVAIL for an address no interface has, EINVAL for `::` on its udp4
+ * socket) arrives as a `warning` with syscall 'bind', after which nothing else happens.
+ */
+function bindDht(dht: DHT, port: number, host: string, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = () => { dht.off('error', onError); dht.off('warning', onWarning); dht.off('close', onClose); };
+    const onError = (err: NodeJS.ErrnoException) => { done(); reject(listenError(err, what)); };
+    const onWarning = (err: NodeJS.ErrnoException) => { if (err.syscall === 'bind') onError(err); };
+    const onClose = () => { done(); reject(wherezError('WHEREZ_CLOSED', 'the DHT node was closed during start')); };
+    dht.on('error', onError);
+    dht.on('warning', onWarning);
+    dht.once('close', onClose);
+    dht.listen(port, host, () => { done(); resolve(); });
+  });
 }
 
 function parseSaved(v: unknown): SavedState | null {

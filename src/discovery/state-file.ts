@@ -1,13 +1,21 @@
-import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, readdir, rename, unlink, writeFile, open } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { wherezError } from '../errors.js';
 
 /**
- * Atomic JSON state: write a temp file, fsync, rename over the old one, so a crash mid-write
- * leaves either the old or the new state, never a torn file.
+ * Small JSON state files (DHT routing table, known peers) that survive crashes:
+ * - `writeJsonAtomic(path, value)`: temp file, fsync, rename, so a crash mid-write leaves the old
+ *   or the new state, never a torn file;
+ * - `readJsonOrNull(path)`: the start-of-life read; missing or corrupt state is null (start
+ *   cold), and temp files a killed writer left next to `path` are removed first.
+ * Temp files are named `<path>.<pid>.<seq>.tmp`: the pid tells a dead writer's leftovers from
+ * a live one's, the sequence keeps two writes of one process apart.
  */
+
+let seq = 0;
+
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${seq++}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
@@ -15,15 +23,55 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
     try { await fh.sync(); } finally { await fh.close(); }
     await rename(tmp, path);
   } catch (err) {
+    await unlink(tmp).catch(() => undefined);
     throw wherezError('WHEREZ_STATE_WRITE', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, err);
   }
 }
 
 /** Missing or corrupt state is not an error: the node starts cold. */
 export async function readJsonOrNull(path: string): Promise<unknown> {
+  await removeStaleTemps(path);
   try {
     return JSON.parse(await readFile(path, 'utf8')) as unknown;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Removes `<path>.<pid>[.<seq>].tmp` files whose writer is gone (kill -9 between write and
+ * rename). Our own pid counts as gone: we call this before our first write, and a container
+ * restarts with the same pid. Resolves with how many were removed; never throws.
+ */
+export async function removeStaleTemps(path: string): Promise<number> {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)(?:\.\d+)?\.tmp$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid > 0 && pid !== process.pid && processAlive(pid)) continue;
+    try {
+      await unlink(join(dirname(path), name));
+      removed++;
+    } catch { /* gone already, or not ours to remove */ }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists and belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -51,6 +51,13 @@ export const DEFAULT_TIMING: Readonly<DiscoveryTiming> = Object.freeze({
 export const DHT_PEER_MAX_AGE_MS = 30 * 60_000;
 /** How often the DHT routing table is saved for warm restarts. */
 export const DHT_STATE_SAVE_INTERVAL_MS = 5 * 60_000;
+/**
+ * The routing table is first saved once it holds this many nodes (one full k-bucket) or when
+ * bootstrap ends, whichever is first: a kill -9 in the first minutes then restarts warm.
+ */
+export const DHT_FIRST_SAVE_NODES = 8;
+/** A UDP bind answers at once; this bounds the wait if the socket never reports either way. */
+export const DHT_BIND_TIMEOUT_MS = 5_000;
 /** Auth listener: a client must send its 36 bytes within this. */
 export const AUTH_READ_TIMEOUT_MS = 5_000;
 /** Auth listener: concurrent connections accepted; more are closed at once. */

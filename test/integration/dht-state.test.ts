@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { once } from 'node:events';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,40 @@ test('the DHT node keeps its id and routing table across restarts', async (t) =>
   await b.start();
   t.after(() => b.close());
   assert.equal(b.nodeId, id, 'same node id after restart');
+});
+
+test('the routing table is saved once bootstrap fills it, not only at exit (a kill -9 restarts warm)', async (t) => {
+  const net = await startTestnet({ nodes: 5 });
+  t.after(() => net.close());
+  const dir = await mkdtemp(join(tmpdir(), 'wherez-dht-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const a = new DhtNode({ host: '127.0.0.1', port: 0, bootstrap: net.bootstrap, stateDir: dir });
+  const saved = once(a, 'saved');
+  await a.start();
+  t.after(() => a.close());
+  const [count] = await saved as [number];
+  assert.ok(count >= 1, 'nodes in the first save');
+  const onDisk = JSON.parse(await readFile(join(dir, 'dht-0.json'), 'utf8')) as { nodeId: string; nodes: unknown[] };
+  assert.equal(onDisk.nodeId, a.nodeId);
+  assert.equal(onDisk.nodes.length, count);
+});
+
+test('a DHT bind to an address no interface has fails at once with a code (k-rpc reports it only as a warning)', async () => {
+  const started = Date.now();
+  for (const host of ['192.0.2.77', '::']) {
+    const a = new DhtNode({ host, port: 0, bootstrap: [] });
+    await assert.rejects(a.start(), (e: unknown) => isWherezError(e, 'WHEREZ_LISTEN_FAILED'), host);
+    await a.close();
+  }
+  assert.ok(Date.now() - started < 2_000, 'no wait for a deadline');
+});
+
+test('close() during start rejects the start and leaves nothing running', async () => {
+  const a = new DhtNode({ host: '127.0.0.1', port: 0, bootstrap: [] });
+  const starting = a.start();
+  await a.close();
+  await assert.rejects(starting, (e: unknown) => isWherezError(e, 'WHEREZ_CLOSED'));
+  assert.equal(a.port, 0);
 });
 
 test('bootstrap entries with port 0 are refused before bittorrent-dht sees them', () => {
