@@ -63,7 +63,8 @@ export class ForwardCache {
     }
     const out = patchReply(e.bytes, raw, q);
     const aged = Math.floor((now - e.storedAt) / 1000);
-    for (const off of e.ttlOffsets) out.writeUInt32BE(Math.max(0, out.readUInt32BE(off) - aged), off);
+    // Capped again here (the forwarder already caps), so no path serves a TTL above max_ttl.
+    for (const off of e.ttlOffsets) out.writeUInt32BE(Math.max(0, Math.min(out.readUInt32BE(off), this.maxTtl) - aged), off);
     return out;
   }
 

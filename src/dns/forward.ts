@@ -1,7 +1,10 @@
 /**
  * Forwarding of names outside the zone: cache first, then the upstreams in order (healthy ones
  * first), each over UDP with a TCP retry after TC, each bounded by an attempt timeout, all bounded
- * by a deadline that answers before a stub resolver gives up (dig waits 5 s). Identical questions
+ * by a deadline that answers before a stub resolver gives up (dig waits 5 s); upstreams that did
+ * not answer get a second round within that deadline, so one lost datagram to a single upstream
+ * costs an attempt timeout, not a SERVFAIL. We write the upstream query and the client's OPT
+ * ourselves (forward-wire.ts): EDNS is hop-by-hop. Identical questions
  * in flight share one exchange, which also bounds a forwarding loop through another server to one
  * round: the looped question waits on itself and the deadline ends both. A question carrying one
  * of our own ids is our query come straight back (a relay upstream): `isLoop` says so at once.
@@ -11,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { Endpoint } from '../config/types.js';
 import { FLAG, RCODE } from './dns-codes.js';
 import { ForwardCache, forwardKey } from './forward-cache.js';
+import { clientReply, upstreamQuery } from './forward-wire.js';
 import type { Query } from './query.js';
 import type { DnsCounters } from './stats.js';
 import { exchangeTcp, exchangeUdp } from './upstream.js';
@@ -18,6 +22,8 @@ import { patchReply } from './wire-cache.js';
 
 export const FORWARD_ATTEMPT_TIMEOUT_MS = 1500;
 export const FORWARD_DEADLINE_MS = 3500;
+/** Passes over the upstreams that did not answer: one retry each, deadline permitting. */
+export const FORWARD_ROUNDS = 2;
 /** An upstream that timed out is tried last for this long. */
 export const UPSTREAM_PENALTY_MS = 30_000;
 /** Bounds sockets and memory under a flood of distinct names. */
@@ -60,8 +66,7 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
 
   async function ask(up: Endpoint, raw: Buffer, q: Query, timeoutMs: number): Promise<Buffer | null> {
     const id = randomInt(0x10000);
-    const out = Buffer.from(raw);
-    out.writeUInt16BE(id, 0);
+    const out = upstreamQuery(raw, q, id);
     const own = `${id}|${q.name}|${q.qtype}`;
     ownQueries.add(own);
     try {
@@ -76,22 +81,30 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
     }
   }
 
+  /** The first usable answer, cleaned for the client (our OPT, TTLs capped), or null. */
   async function exchange(raw: Buffer, q: Query): Promise<Buffer | null> {
     const deadline = performance.now() + deadlineMs;
-    for (const up of ordered()) {
-      const left = deadline - performance.now();
-      if (left <= 0 || closing.signal.aborted) break;
-      const reply = await ask(up, raw, q, Math.min(attemptMs, left));
-      if (!reply) {
-        if (!closing.signal.aborted) penalisedUntil.set(up, performance.now() + UPSTREAM_PENALTY_MS);
-        log.debug({ upstream: `${up.host}:${up.port}` }, 'upstream did not answer');
-        continue;
+    let toAsk = ordered();
+    for (let round = 0; round < FORWARD_ROUNDS && toAsk.length > 0; round++) {
+      const again: Endpoint[] = [];
+      for (const up of toAsk) {
+        const left = deadline - performance.now();
+        if (left <= 0 || closing.signal.aborted) return null;
+        const got = await ask(up, raw, q, Math.min(attemptMs, left));
+        const reply = got && clientReply(got, q.questionEnd, q.edns, opts.maxTtl);
+        if (!reply) {
+          if (!closing.signal.aborted) penalisedUntil.set(up, performance.now() + UPSTREAM_PENALTY_MS);
+          log.debug({ upstream: `${up.host}:${up.port}`, round }, got ? 'upstream answer unusable' : 'upstream did not answer');
+          if (!got) again.push(up); // lost, maybe: worth one more datagram
+          continue;
+        }
+        penalisedUntil.delete(up);
+        const rcode = reply.readUInt16BE(2) & 0xf;
+        // Another upstream may know better; a last SERVFAIL is ours to write.
+        if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) continue;
+        return reply;
       }
-      penalisedUntil.delete(up);
-      const rcode = reply.readUInt16BE(2) & 0xf;
-      // Another upstream may know better; a last SERVFAIL is ours to write.
-      if (rcode === RCODE.SERVFAIL || rcode === RCODE.REFUSED) continue;
-      return reply;
+      toAsk = again;
     }
     return null;
   }

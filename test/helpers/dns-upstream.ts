@@ -1,7 +1,10 @@
 /**
  * A stand-in upstream resolver (UDP and TCP on one port; default 127.0.0.1, port 0), built on dns-packet:
  * `nx.example` is NXDOMAIN with an SOA, `big.example` has 60 A records (TC over UDP), `slow.example`
- * answers after `slowMs`, anything else gets one A record. In relay mode it instead passes every
+ * answers after `slowMs`, anything else gets one A record (TTL `ttl`, default 60). Like a real
+ * server it answers EDNS with its own size (4096) and echoes the query's options (a client COOKIE
+ * comes back, as with a server cookie). `dropFirst` UDP questions are ignored (lost datagrams);
+ * `queries` keeps every question received. In relay mode it instead passes every
  * datagram, bytes unchanged, to another server and relays the reply back, like a pure forwarder
  * that keeps the query id. Also runs as a script (`node dns-upstream.js HOST PORT`, printing
  * `upstream: PORT`) for tests that need it inside a network namespace.
@@ -15,6 +18,8 @@ export interface StandInUpstream {
   port: number;
   /** Questions received, per transport. */
   received: { udp: number; tcp: number };
+  /** Every question received, decoded, in order. */
+  queries: dnsPacket.DecodedPacket[];
   /** Relay mode: pass UDP questions to 127.0.0.1:port unchanged instead of answering. */
   relayTo(port: number): void;
   close(): Promise<void>;
@@ -22,18 +27,23 @@ export interface StandInUpstream {
 
 const SOA = { mname: 'ns.example', rname: 'hostmaster.example', serial: 1, refresh: 60, retry: 60, expire: 60, minimum: 30 };
 
-function answer(q: dnsPacket.DecodedPacket): dnsPacket.Packet {
+type OptRecord = { type: 'OPT'; options?: { code: number; data?: Buffer }[] };
+
+function answer(q: dnsPacket.DecodedPacket, ttl: number): dnsPacket.Packet {
   const question = q.questions?.[0] ?? { name: '.', type: 'A' as const };
   const name = question.name.toLowerCase();
   const base = { type: 'response' as const, id: q.id, flags: (q.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE, questions: q.questions };
-  const opt = (q.additionals ?? []).some((a) => a.type === 'OPT')
-    ? [{ type: 'OPT' as const, name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [];
+  const qopt = (q.additionals ?? []).find((a) => a.type === 'OPT') as OptRecord | undefined;
+  // Generic options (COOKIE is not in @types/dns-packet's union; dns-packet encodes any code with data).
+  const options = (qopt?.options ?? []).map((o) => ({ code: o.code, data: o.data ?? Buffer.alloc(0) })) as unknown as dnsPacket.PacketOpt[];
+  const opt = qopt
+    ? [{ type: 'OPT' as const, name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options }] : [];
   if (name === 'nx.example') {
     return { ...base, flags: base.flags | 3, authorities: [{ type: 'SOA', name: 'example', ttl: 300, data: SOA }], additionals: opt };
   }
   const count = name === 'big.example' ? 60 : 1;
   const answers = Array.from({ length: count }, (_, i): dnsPacket.Answer =>
-    ({ type: 'A', name: question.name, ttl: 60, data: `192.0.2.${i + 1}` }));
+    ({ type: 'A', name: question.name, ttl, data: `192.0.2.${i + 1}` }));
   return { ...base, answers: question.type === 'A' ? answers : [], additionals: opt };
 }
 
@@ -42,25 +52,35 @@ function udpLimit(q: dnsPacket.DecodedPacket): number {
   return opt ? Math.max(512, opt.udpPayloadSize) : 512;
 }
 
-async function reply(msg: Buffer, slowMs: number): Promise<{ full: Buffer; q: dnsPacket.DecodedPacket } | null> {
+interface UpstreamOptions { slowMs?: number; ttl?: number; dropFirst?: number; host?: string; port?: number }
+
+async function reply(msg: Buffer, o: { slowMs: number; ttl: number }, log: dnsPacket.DecodedPacket[]): Promise<{ full: Buffer; a: dnsPacket.Packet } | null> {
   let q: dnsPacket.DecodedPacket;
   try {
     q = dnsPacket.decode(msg);
   } catch {
     return null;
   }
-  if (q.questions?.[0]?.name.toLowerCase() === 'slow.example') await new Promise((r) => setTimeout(r, slowMs));
-  return { full: dnsPacket.encode(answer(q)), q };
+  log.push(q);
+  if (q.questions?.[0]?.name.toLowerCase() === 'slow.example') await new Promise((r) => setTimeout(r, o.slowMs));
+  const a = answer(q, o.ttl);
+  return { full: dnsPacket.encode(a), a };
 }
 
-export async function startUpstream(opts: { slowMs?: number; host?: string; port?: number } = {}): Promise<StandInUpstream> {
+export async function startUpstream(opts: UpstreamOptions = {}): Promise<StandInUpstream> {
   const host = opts.host ?? '127.0.0.1';
   let relayPort: number | undefined;
   const received = { udp: 0, tcp: 0 };
-  const slowMs = opts.slowMs ?? 300;
+  const queries: dnsPacket.DecodedPacket[] = [];
+  const timing = { slowMs: opts.slowMs ?? 300, ttl: opts.ttl ?? 60 };
+  let toDrop = opts.dropFirst ?? 0;
   const udp = dgram.createSocket('udp4');
   udp.on('message', (msg, rinfo) => {
     received.udp++;
+    if (toDrop > 0) {
+      toDrop--;
+      return;
+    }
     const send = (b: Buffer) => udp.send(b, rinfo.port, rinfo.address);
     if (relayPort !== undefined) {
       const relay = dgram.createSocket('udp4');
@@ -69,10 +89,10 @@ export async function startUpstream(opts: { slowMs?: number; host?: string; port
       setTimeout(() => { try { relay.close(); } catch { /* closed on reply */ } }, 5000).unref();
       return;
     }
-    void reply(msg, slowMs).then((r) => {
+    void reply(msg, timing, queries).then((r) => {
       if (!r) return;
-      if (r.full.length <= udpLimit(r.q)) return send(r.full);
-      send(dnsPacket.encode({ ...answer(r.q), flags: answer(r.q).flags! | dnsPacket.TRUNCATED_RESPONSE, answers: [] }));
+      if (r.full.length <= udpLimit(queries.at(-1)!)) return send(r.full);
+      send(dnsPacket.encode({ ...r.a, flags: r.a.flags! | dnsPacket.TRUNCATED_RESPONSE, answers: [] }));
     });
   });
   udp.bind(opts.port ?? 0, host);
@@ -91,7 +111,7 @@ export async function startUpstream(opts: { slowMs?: number; host?: string; port
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
         received.tcp++;
-        void reply(Buffer.from(msg), slowMs).then((r) => r && !s.destroyed && s.write(dnsPacket.streamEncode(answer(r.q))));
+        void reply(Buffer.from(msg), timing, queries).then((r) => r && !s.destroyed && s.write(dnsPacket.streamEncode(r.a)));
       }
     });
   });
@@ -101,6 +121,7 @@ export async function startUpstream(opts: { slowMs?: number; host?: string; port
   return {
     port,
     received,
+    queries,
     relayTo: (p) => { relayPort = p; },
     close: async () => {
       for (const s of sockets) s.destroy();

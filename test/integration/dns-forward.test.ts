@@ -147,3 +147,77 @@ test('loop: two servers forwarding to each other stop after one round, SERVFAIL 
     await b.server.close();
   }
 });
+
+/** A query carrying a client COOKIE option (RFC 7873), as dig +cookie sends. */
+function cookieQuery(name: string, cookie: string, id: number): Buffer {
+  return dnsPacket.encode({
+    type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: 'A', class: 'IN' }],
+    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false,
+      options: [{ code: 10, data: Buffer.from(cookie, 'hex') }] as unknown as dnsPacket.PacketOpt[] }],
+  });
+}
+
+type OptSeen = { udpPayloadSize: number; options: { code: number; data: Buffer }[] };
+const optOf = (p: dnsPacket.DecodedPacket): OptSeen | undefined => p.additionals?.find((a) => a.type === 'OPT') as OptSeen | undefined;
+
+test('EDNS is hop-by-hop: client cookies reach neither the upstream nor another client (cache and shared exchange)', async () => {
+  const upstream = await startUpstream({ slowMs: 300 });
+  const { server, port } = await startDnsServer(new MemoryZones(), { forward: true, upstreams: [up(upstream.port)] });
+  try {
+    // Through the cache, with a real client: the second dig must not see the first one's cookie.
+    const first = await dig(port, '+cookie=1111111111111111', 'A', 'www.example');
+    const second = await dig(port, '+cookie=2222222222222222', 'A', 'www.example');
+    for (const out of [first, second]) {
+      assert.match(out, /status: NOERROR/);
+      assert.match(out, /; EDNS: version: 0, flags:; udp: 1232/);
+      assert.doesNotMatch(out, /COOKIE/, 'we keep no server cookie, and never pass on another');
+    }
+    // Sharing one in-flight exchange.
+    const [a, b] = await Promise.all([udpExchange(port, cookieQuery('slow.example', '3333333333333333', 1)),
+      udpExchange(port, cookieQuery('slow.example', '4444444444444444', 2))]);
+    for (const reply of [a, b]) {
+      const o = optOf(dnsPacket.decode(reply!));
+      assert.equal(o?.udpPayloadSize, 1232);
+      assert.deepEqual(o?.options, []);
+    }
+    assert.equal(server.stats().forwarded, 2, 'www.example once, slow.example once (shared)');
+    for (const q of upstream.queries) {
+      const o = optOf(q);
+      assert.equal(o?.udpPayloadSize, 1232, 'our size upstream');
+      assert.deepEqual(o?.options, [], 'no client option forwarded');
+    }
+  } finally {
+    await server.close();
+    await upstream.close();
+  }
+});
+
+test('a lost datagram to the only upstream is sent again before SERVFAIL (default timings, within dig\'s 5 s)', async () => {
+  const upstream = await startUpstream({ dropFirst: 1 });
+  const { server, port } = await startDnsServer(new MemoryZones(), { forward: true, upstreams: [up(upstream.port)] });
+  try {
+    const out = await dig(port, '+time=5', '+tries=1', 'A', 'lossy.example');
+    assert.match(out, /status: NOERROR/);
+    assert.match(out, /lossy\.example\.\s+\d+\s+IN\s+A\s+192\.0\.2\.1/);
+    assert.equal(upstream.received.udp, 2, 'asked twice');
+  } finally {
+    await server.close();
+    await upstream.close();
+  }
+});
+
+test('forwarded TTLs are capped by maxTtl, fresh and from the cache', async () => {
+  const upstream = await startUpstream({ ttl: 600 });
+  const { server, port } = await startDnsServer(new MemoryZones(), { forward: true, upstreams: [up(upstream.port)], maxTtl: 100 });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const p = dnsPacket.decode((await udpExchange(port, query('long.example', 'A')))!);
+      const ttl = (p.answers?.[0] as { ttl: number }).ttl;
+      assert.ok(ttl <= 100 && ttl >= 99, `TTL ${ttl}`);
+    }
+    assert.equal(server.stats().forwardCacheHits, 1);
+  } finally {
+    await server.close();
+    await upstream.close();
+  }
+});
