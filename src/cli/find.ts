@@ -3,7 +3,7 @@ import { findAuthenticatedPeers, PUBLIC_BOOTSTRAP } from '../discovery/find.js';
 import type { DhtNode } from '../discovery/dht.js';
 import type { Discovery } from '../discovery/discovery.js';
 import { formatPeer } from '../peer.js';
-import { createLogger } from '../log.js';
+import { cliLogger } from '../log.js';
 import type { CliIO } from './io.js';
 import { resolveCliPassphrase } from './passphrase.js';
 
@@ -26,7 +26,7 @@ const PROGRESS_INTERVAL_MS = 1000;
 /** `wherez find`: prints `peer found: IP:PORT` for each new authenticated peer, as Go did. */
 export async function runFind(a: FindArgs, io: CliIO): Promise<number> {
   const passphrase = await resolveCliPassphrase({ file: a.passphraseFile, arg: a.passphrase, env: io.env });
-  const log = createLogger({ level: a.logLevel });
+  const log = cliLogger(a.logLevel, io.stderr, io.env);
   let progress: NodeJS.Timeout | undefined;
   let live: { dht: DhtNode; discovery: Discovery } | undefined;
   const showProgress = () => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load.js';
-import { createLogger } from '../log.js';
+import { cliLogger } from '../log.js';
 import { Daemon } from '../daemon.js';
 import type { CliIO } from './io.js';
 
@@ -10,7 +10,7 @@ import type { CliIO } from './io.js';
  */
 export async function runServe(a: { config: string; logLevel?: string }, io: CliIO): Promise<number> {
   const { config, warnings } = await loadConfig(a.config, { env: io.env });
-  const log = createLogger({ level: a.logLevel ?? config.logLevel });
+  const log = cliLogger(a.logLevel ?? config.logLevel, io.stderr, io.env);
   for (const w of warnings) log.warn(w);
   const daemon = new Daemon(config, { log });
   await daemon.start();
