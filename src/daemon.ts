@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Config, ZoneConfig } from './config/types.js';
 import { diffConfig, type ConfigDiff } from './config/diff.js';
 import type { Logger } from './log.js';
@@ -54,6 +55,8 @@ export function reverifyMsFor(zone: ZoneConfig): number {
  */
 export class Daemon {
   readonly cache = new PeerCache();
+  /** `peer` / `lost` per zone label, as logged: for the demo and embedders (never a secret). */
+  readonly events = new EventEmitter<{ peer: [string, Peer]; lost: [string, Peer] }>();
   private readonly log: Logger;
   private dht: DhtNode | undefined;
   private readonly discoveries = new Map<string, Discovery>();
@@ -112,10 +115,10 @@ export class Daemon {
     });
     this.discoveries.set(zone.label, d);
     const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
-    d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); });
+    d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); this.events.emit('peer', zone.label, p); });
     d.on('refresh', (p, next) => upsert(p, next));
     d.on('health', (up) => this.cache.setStale(zone.label, !up));
-    d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); });
+    d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); this.events.emit('lost', zone.label, p); });
     await d.start();
   }
 

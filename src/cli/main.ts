@@ -8,6 +8,7 @@ import { runTestnet } from './testnet.js';
 import { runServe } from './serve.js';
 import { runCheck } from './check.js';
 import { runStatus } from './status.js';
+import { runDemo } from './demo.js';
 
 function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
   if (list === undefined) return undefined;
@@ -59,13 +60,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         .option('url', { type: 'string', describe: 'base URL of the metrics endpoint, e.g. http://127.0.0.1:9153' })
         .option('json', { type: 'boolean', default: false, describe: 'print the raw JSON' }),
       async (a) => { code = await runStatus({ config: a.config, url: a.url, json: a.json }, io); })
+    .command('demo', 'see discovery work: a private loopback DHT, sibling nodes and a DNS bridge serving them (what npm start runs)',
+      (y) => y
+        .option('listen', { type: 'string', default: '127.0.0.1:5300', describe: 'DNS listener of the demo daemon (IP:port)' })
+        .option('metrics', { type: 'string', default: '127.0.0.1:9153', describe: 'its /metrics and /status endpoint (IP:port; :0 picks a port)' })
+        .option('siblings', { type: 'number', default: 2, describe: 'sibling nodes on 127.0.0.2, 127.0.0.3, ... (0-50)' }),
+      async (a) => {
+        if (!Number.isInteger(a.siblings) || a.siblings < 0 || a.siblings > 50) throw new UsageError('--siblings must be an integer 0-50');
+        code = await runDemo({ listen: a.listen, metrics: a.metrics, siblings: a.siblings, logLevel: a.logLevel ?? 'warn' }, io);
+      })
     .command('testnet', 'run a private DHT on loopback and print its bootstrap list',
       (y) => y
         .option('nodes', { type: 'number', default: 20 })
         .option('bind', { type: 'string', default: '127.0.0.1' })
         .option('port', { type: 'number', default: 0, describe: 'UDP port of the bootstrap node (0 picks one)' }),
       async (a) => { code = await runTestnet({ nodes: a.nodes, bind: a.bind, port: a.port }, io); })
-    .demandCommand(1, 'name a command: find, serve, check, status or testnet')
+    .demandCommand(1, 'name a command: demo, find, serve, check, status, testnet')
     .fail((msg, err) => { throw err ?? new UsageError(msg); });
   try {
     await parser.parseAsync(argv as string[], {}, (err, _argv, output) => {
