@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KeyRing } from '../../../../src/discovery/v2/key-ring.js';
+import { EPOCH_MS, epochWindow } from '../../../../src/discovery/v2/epoch-window.js';
+import { scrypt } from 'node:crypto';
+import { epochKeys, epochSalt, passwordBytes, rendezvousKey } from '../../../../src/discovery/v2/keys.js';
+
+const E = 20000;
+const at = (ms: number) => E * EPOCH_MS + ms;
+const HOUR = 3_600_000;
+
+test('epoch windows (design 5.3): which IH are announced, looked up and accepted around midnight', () => {
+  const before = epochWindow(at(-1)); // last ms of e-1: its last hour
+  assert.deepEqual([before.current, before.announce, before.lookup, before.accept], [E - 1, [E - 1, E], [E - 1, E - 2, E], [E - 2, E - 1, E]]);
+  assert.equal(before.nextChangeAt, at(0));
+  const midnight = epochWindow(at(0));
+  assert.deepEqual([midnight.current, midnight.announce, midnight.lookup, midnight.accept], [E, [E], [E, E - 1], [E - 1, E, E + 1]]);
+  assert.equal(midnight.nextChangeAt, at(EPOCH_MS - HOUR));
+  assert.deepEqual(epochWindow(at(EPOCH_MS - HOUR - 1)).announce, [E]);
+  const late = epochWindow(at(EPOCH_MS - HOUR));
+  assert.deepEqual([late.announce, late.lookup, late.derive], [[E, E + 1], [E, E - 1, E + 1], [E, E + 1, E - 1]]);
+});
+
+/**
+ * Scheduling tests use a real but cheap scrypt (N=2^10): the ring's order and timing do not depend
+ * on the cost, and 2^17/8/4 takes seconds on a loaded machine. The first test runs the real one.
+ */
+const cheapScrypt = (prs: Buffer, epoch: number) => new Promise<Buffer>((res, rej) =>
+  scrypt(prs, epochSalt(epoch), 32, { N: 1024, r: 8, p: 1 }, (err, k) => (err ? rej(err) : res(k))));
+
+/** Records the order of calls and the peak concurrency. */
+function recordingDerive(kdf = cheapScrypt) {
+  const calls: number[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const derive = async (prs: Buffer, epoch: number) => {
+    calls.push(epoch);
+    peak = Math.max(peak, ++inFlight);
+    try { return await kdf(prs, epoch); } finally { inFlight--; }
+  };
+  return { derive, calls, peak: () => peak };
+}
+
+test('key ring with the real scrypt: the event loop stays free while it runs; keys equal section 4.2', async () => {
+  const ring = new KeyRing({ now: () => at(12 * HOUR) });
+  const a = passwordBytes('zone a passphrase')!;
+  ring.add('a', a);
+  ring.start();
+  assert.equal(ring.get('a', E), undefined, 'nothing blocks: keys are simply not there yet');
+  // A timer set now fires long before the first ~1 s derivation ends: the event loop is free.
+  const order: string[] = [];
+  const timer = new Promise<void>((res) => setTimeout(() => { order.push('timer'); res(); }, 10));
+  const first = ring.whenReady('a', E).then(() => { order.push('keys'); });
+  await Promise.all([timer, first]);
+  assert.deepEqual(order, ['timer', 'keys']);
+  assert.deepEqual(ring.get('a', E), epochKeys(await rendezvousKey(a, E), E));
+  ring.close();
+  ring.close();
+});
+
+test('key ring: one derivation at a time, the current epoch of every zone before any previous epoch', async () => {
+  const r = recordingDerive();
+  const ring = new KeyRing({ now: () => at(12 * HOUR), derive: r.derive });
+  for (const z of ['a', 'b', 'c']) ring.add(z, passwordBytes(`zone ${z}`)!);
+  ring.start();
+  await ring.settled();
+  assert.deepEqual(r.calls, [E, E, E, E - 1, E - 1, E - 1]);
+  assert.equal(r.peak(), 1);
+  assert.ok(ring.get('c', E - 1));
+  ring.close();
+});
+
+test('key ring: next epoch precomputed in the last hour, rollover at midnight without a gap or a new derivation', async () => {
+  let now = at(EPOCH_MS - HOUR + 1000);
+  const r = recordingDerive();
+  const ring = new KeyRing({ now: () => now, derive: r.derive });
+  ring.add('z', passwordBytes('rollover zone')!);
+  ring.start();
+  await ring.settled();
+  assert.deepEqual(r.calls, [E, E + 1, E - 1]);
+  now = at(EPOCH_MS); // midnight: e+1 is now current
+  ring.tick();
+  await ring.settled();
+  assert.deepEqual(r.calls, [E, E + 1, E - 1], 'the new current and previous epochs were already there');
+  assert.ok(ring.get('z', E + 1) && ring.get('z', E));
+  assert.equal(ring.get('z', E - 1), undefined, 'epochs before e-1 are dropped');
+  ring.close();
+});
+
+test('key ring: a failed derivation is retried; a removed zone resolves its waiters; close() resolves the rest', async () => {
+  const now = at(HOUR);
+  let failures = 1;
+  const ring = new KeyRing({
+    now: () => now,
+    retryMs: 5,
+    derive: (prs, e) => (failures-- > 0 ? Promise.reject(new Error('ENOMEM: out of memory')) : cheapScrypt(prs, e)),
+  });
+  ring.add('z', passwordBytes('retry zone')!);
+  ring.start();
+  assert.ok(await ring.whenReady('z', E));
+  const gone = ring.whenReady('nope', E);
+  assert.equal(await gone, undefined);
+  ring.add('y', passwordBytes('another zone')!);
+  const pendingY = ring.whenReady('y', E + 5);
+  ring.remove('y');
+  assert.equal(await pendingY, undefined);
+  const pendingZ = ring.whenReady('z', E + 7);
+  ring.close();
+  assert.equal(await pendingZ, undefined);
+  await ring.settled();
+});
