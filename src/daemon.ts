@@ -36,7 +36,7 @@ export interface ZoneStatus {
 
 export interface DaemonStatus {
   dns: DnsCounters | undefined;
-  dht: { port: number; nodes: number; garbageContacts: number };
+  dht: { port: number; nodes: number; garbageContacts: number; outOfScopeContacts: number };
   zones: ZoneStatus[];
 }
 
@@ -168,7 +168,7 @@ export class Daemon {
     }
     return {
       dns: this.dns?.stats(),
-      dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0 },
+      dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0, outOfScopeContacts: this.dht?.outOfScopeContacts ?? 0 },
       zones,
     };
   }

@@ -49,6 +49,7 @@ export function createMetrics(status: () => DaemonStatus): Registry {
     perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap : 0)), status);
   readGauge(reg, 'wherez_dht_nodes', 'Nodes in the DHT routing table', [], (s) => [[{}, s.dht.nodes]], status);
   readCounter(reg, 'wherez_dht_garbage_contacts_total', 'Unusable DHT contacts dropped', [], (s) => [[{}, s.dht.garbageContacts]], status);
+  readCounter(reg, 'wherez_dht_out_of_scope_contacts_total', 'DHT contacts never dialled: a loopback, link-local or private host named by a less local node', [], (s) => [[{}, s.dht.outOfScopeContacts]], status);
   readCounter(reg, 'wherez_dns_queries_total', 'DNS packets received', [], dns((c) => c.queries), status);
   readCounter(reg, 'wherez_dns_responses_total', 'DNS replies by rcode', ['rcode'],
     (s) => Object.entries(s.dns?.rcodes ?? {}).map(([rcode, v]): [Labels, number] => [{ rcode }, v]), status);

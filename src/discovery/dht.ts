@@ -11,6 +11,7 @@ import { readJsonOrNull, writeJsonAtomic } from './state-file.js';
 import { ContactIndex, type ContactHandler } from './contact-index.js';
 import { withDeadline } from '../deadline.js';
 import { formatEndpoint } from '../config/endpoints.js';
+import { contactVerdict } from './contact-filter.js';
 import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
 
 export interface DhtNodeOptions {
@@ -27,6 +28,9 @@ export interface DhtNodeOptions {
   stateDir?: string;
   log?: Logger;
 }
+
+/** How bittorrent-dht names the node a contact came from (k-rpc passes rinfo or its own peer object). */
+interface KrpcPeer { address?: string; host?: string; port?: number }
 
 interface SavedState { nodeId: string; nodes: Endpoint[] }
 
@@ -55,8 +59,10 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
   private bootstrapCount = 0;
   /** infohash -> zones: the only way contacts leave this node. */
   readonly contacts = new ContactIndex();
-  /** Contacts dropped as unusable (non-unicast address, port 0): hostile or broken DHT values. */
+  /** Contacts dropped as unusable (not an IP, unspecified, multicast, broadcast, port 0): hostile or broken DHT values. */
   garbageContacts = 0;
+  /** Contacts more local than the node that gave them (loopback or LAN hosts named by a public node): never dialled. */
+  outOfScopeContacts = 0;
 
   constructor(private readonly opts: DhtNodeOptions) {
     super();
@@ -86,8 +92,8 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
       maxAge: DHT_PEER_MAX_AGE_MS,
     });
     this.dht = dht;
-    dht.on('peer', (peer: Endpoint, infoHash: Buffer) => this.onContact(peer, infoHash));
-    dht.on('announce', (peer: Endpoint, infoHash: Buffer) => this.onContact(peer, infoHash));
+    dht.on('peer', (peer: Endpoint, infoHash: Buffer, from: KrpcPeer | null) => this.onContact(peer, infoHash, from));
+    dht.on('announce', (peer: Endpoint, infoHash: Buffer, from: KrpcPeer | null) => this.onContact(peer, infoHash, from ?? null));
     const what = `dht udp ${formatEndpoint({ host: this.opts.host, port: this.opts.port })}`;
     try {
       await withDeadline(bindDht(dht, this.opts.port, this.opts.host, what), DHT_BIND_TIMEOUT_MS, what);
@@ -117,12 +123,14 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
   /** Saves once, as soon as the table is worth keeping (set up by start(); then a no-op). */
   private firstSave: () => void = () => undefined;
 
-  private onContact(peer: Endpoint, infoHash: Buffer): void {
-    // Garbage values: non-IPv4 text, unspecified, multicast and broadcast addresses.
-    const first = Number(peer.host.split('.')[0]);
-    if (!isIPv4(peer.host) || !isValidPort(peer.port) || first === 0 || first >= 224) {
-      this.garbageContacts++;
-      this.log.debug({ contact: `${peer.host}:${peer.port}` }, 'dht: unusable contact dropped');
+  /** `from` is the DHT node that gave the contact; null when it came from our own store. */
+  private onContact(peer: Endpoint, infoHash: Buffer, from: KrpcPeer | null): void {
+    // Our store holds only announces, whose contact is the announcer's own address.
+    const source = from ? from.address ?? from.host ?? null : peer.host;
+    const verdict = contactVerdict(peer, source);
+    if (verdict !== 'dial') {
+      if (verdict === 'garbage') this.garbageContacts++; else this.outOfScopeContacts++;
+      this.log.debug({ contact: `${peer.host}:${peer.port}`, source, verdict }, 'dht: contact not dialled');
       return;
     }
     this.contacts.dispatch(infoHash.toString('hex'), peer);
