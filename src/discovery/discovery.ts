@@ -9,7 +9,7 @@ import { AuthListener } from './listener.js';
 import { probeV1, type ProbeFailure, type ProbeResult } from './prober.js';
 import { SelfDetector } from './self-detector.js';
 import type { DhtNode } from './dht.js';
-import { ProbeQueue } from './probe-queue.js';
+import { ProbeQueue, type QueuedCandidate } from './probe-queue.js';
 import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
@@ -36,7 +36,8 @@ export interface DiscoveryOptions {
 }
 
 interface Verified { peer: Peer; failures: number; nextVerifyAt: number; timer?: NodeJS.Timeout }
-interface Candidate { state: 'queued' | 'probing' | 'failed' | 'self'; failures: number; retryAt: number }
+/** What we remember of a candidate that failed (backoff) or turned out to be us; queued ones live in the ProbeQueue. */
+interface Candidate { self: boolean; failures: number; retryAt: number }
 
 export interface DiscoveryEvents {
   /** A peer passed its first challenge, or came back with another app port. */
@@ -85,7 +86,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.self = opts.self ?? new SelfDetector();
     this.infohash = infohashV1(opts.passphrase);
     this.candidates = new LRUCache({ max: this.t.maxCandidates });
-    this.queue = new ProbeQueue(this.t.maxConcurrentProbes);
+    this.queue = new ProbeQueue({
+      maxInFlight: this.t.maxConcurrentProbes, maxQueued: this.t.maxQueuedCandidates,
+      maxQueuedPerIp: this.t.maxQueuedPerIp, maxInFlightPerIp: 1, maxInFlightPerPrefix: this.t.maxProbesPerPrefix,
+    }, (c) => this.firstProbe(c));
     this.schedule = new DhtSchedule({
       dht: opts.dht, infohash: this.infohash, timing: this.t, random: this.random, log: this.log, stats: this.stats,
       announcePort: opts.appPort === undefined ? undefined : () => this.authPort,
@@ -136,22 +140,27 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.schedule.start();
   }
 
-  /** A contact from the DHT: verify it unless known, in flight, ourselves or backing off. */
+  /** A contact from the DHT: verify it unless known, queued, ourselves or backing off. */
   private consider(host: string, authPort: number): void {
     if (this.closed) return;
     const key = peerKey({ host, authPort });
     if (this.verified.has(key)) return;
     this.stats.contacts++;
+    if (this.queue.has(key)) return;
     const c = this.candidates.get(key);
-    if (c && (c.state !== 'failed' || this.now() < c.retryAt)) return;
-    const cand: Candidate = c ?? { state: 'queued', failures: 0, retryAt: 0 };
-    cand.state = 'queued';
-    this.candidates.set(key, cand);
-    this.log.debug({ contact: key, queued: this.queue.size }, 'verifying candidate');
-    this.queue.push(async () => {
-      cand.state = 'probing';
-      this.onFirstProbe(host, authPort, cand, await this.probe(host, authPort));
-    });
+    if (c && (c.self || this.now() < c.retryAt)) return;
+    const offered = this.queue.offer({ key, host, port: authPort, failures: c?.failures ?? 0 });
+    if (offered === 'queued') this.log.debug({ contact: key, queued: this.queue.size }, 'verifying candidate');
+  }
+
+  /** Candidates dropped because the probe queue was full (they come back with a later lookup). */
+  get droppedCandidates(): number {
+    return this.queue.dropped;
+  }
+
+  private async firstProbe(c: QueuedCandidate): Promise<void> {
+    const r = await this.probe(c.host, c.port);
+    this.onFirstProbe(c, r);
   }
 
   private probe(host: string, port: number): Promise<ProbeResult> {
@@ -164,18 +173,19 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     });
   }
 
-  private onFirstProbe(host: string, authPort: number, cand: Candidate, r: ProbeResult): void {
+  private onFirstProbe({ key, host, port: authPort, failures }: QueuedCandidate, r: ProbeResult): void {
     if (this.closed) return;
-    const key = peerKey({ host, authPort });
     if (!r.ok) {
       this.fail(r.reason, host, authPort);
-      if (r.reason === 'self') { cand.state = 'self'; return; }
-      cand.failures++;
-      cand.state = 'failed';
-      cand.retryAt = this.retryAt(cand.failures);
+      if (r.reason === 'aborted') return;
+      const self = r.reason === 'self';
+      this.candidates.set(key, { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1) });
       return;
     }
     this.candidates.delete(key);
+    // The queue never runs one key twice at once; this guards the invariant that a verified key
+    // has exactly one entry and one timer.
+    if (this.verified.has(key)) return;
     const peer: Peer = { host, port: r.port, authPort, verifiedAt: this.now() };
     const v: Verified = { peer, failures: 0, nextVerifyAt: 0 };
     this.verified.set(key, v);
@@ -200,7 +210,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private scheduleReverify(key: string, v: Verified, delayMs: number): void {
     const delay = jittered(delayMs, this.t.jitter, this.random);
     v.nextVerifyAt = this.now() + delay;
-    v.timer = setTimeout(() => this.queue.push(() => this.reverify(key, v), true), delay);
+    v.timer = setTimeout(() => this.queue.pushUrgent(() => this.reverify(key, v)), delay);
   }
 
   private async reverify(key: string, v: Verified): Promise<void> {
@@ -230,7 +240,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     }
     this.verified.delete(key);
     this.stats.lost++;
-    this.candidates.set(key, { state: 'failed', failures: 1, retryAt: this.retryAt(1) });
+    this.candidates.set(key, { self: false, failures: 1, retryAt: this.retryAt(1) });
     this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
     if (this.wantMore()) this.schedule.speedUp();
     this.emit('lost', v.peer);

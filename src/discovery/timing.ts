@@ -20,11 +20,21 @@ export interface DiscoveryTiming {
   /** Backoff for candidates that failed to verify: base doubling up to max. */
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /**
+   * Probe deadlines. Short, because most candidates may be junk that drops SYNs or accepts and
+   * stays silent; 1.5 s still covers one lost SYN (Linux retransmits after 1 s) on a 300 ms path,
+   * and a candidate that fails is simply tried again after its backoff.
+   */
   connectTimeoutMs: number;
   readTimeoutMs: number;
-  /** Concurrent verifications per zone. */
+  /** Verifications in flight per zone (first ones and re-verifications). */
   maxConcurrentProbes: number;
-  /** Candidates remembered per zone (bounds memory under garbage DHT values). */
+  /** First verifications in flight per /24 (IPv4) or /56 (IPv6); per IP it is always one. */
+  maxProbesPerPrefix: number;
+  /** Candidates waiting for their first verification per zone, and per IP among them. */
+  maxQueuedCandidates: number;
+  maxQueuedPerIp: number;
+  /** Failed candidates remembered per zone for their backoff (bounds memory under garbage DHT values). */
   maxCandidates: number;
   /** Fraction of each interval added or removed at random. */
   jitter: number;
@@ -40,9 +50,12 @@ export const DEFAULT_TIMING: Readonly<DiscoveryTiming> = Object.freeze({
   reverifyRetryMs: 1_000,
   backoffBaseMs: 5_000,
   backoffMaxMs: 5 * 60_000,
-  connectTimeoutMs: 3_000,
-  readTimeoutMs: 3_000,
-  maxConcurrentProbes: 8,
+  connectTimeoutMs: 1_500,
+  readTimeoutMs: 2_000,
+  maxConcurrentProbes: 16,
+  maxProbesPerPrefix: 4,
+  maxQueuedCandidates: 256,
+  maxQueuedPerIp: 8,
   maxCandidates: 1024,
   jitter: 0.2,
 });

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DhtNode } from '../../src/discovery/dht.js';
+import { Discovery } from '../../src/discovery/discovery.js';
+import { AuthListener } from '../../src/discovery/listener.js';
+import { SelfDetector } from '../../src/discovery/self-detector.js';
+import type { Peer } from '../../src/peer.js';
+import { startTarpit, refusedPort } from '../helpers/tcp.js';
+import { waitFor } from '../helpers/wait.js';
+
+const PASS = Buffer.from('probe-queue');
+
+async function standaloneDht(host: string): Promise<DhtNode> {
+  const dht = new DhtNode({ host, port: 0, bootstrap: [] });
+  await dht.start();
+  return dht;
+}
+
+test('a candidate pushed out of the candidate memory while queued is verified once, not twice', async (t) => {
+  const honest = new AuthListener({ passphrase: PASS, appPort: 389, host: '127.0.0.51', port: 0, self: new SelfDetector() });
+  const honestPort = await honest.start();
+  t.after(() => honest.close());
+  const tarpit = await startTarpit('127.0.0.52');
+  t.after(() => tarpit.close());
+  const refused = [await refusedPort('127.0.0.54'), await refusedPort('127.0.0.54'), await refusedPort('127.0.0.54')];
+  const dht = await standaloneDht('127.0.0.53');
+  t.after(() => dht.close());
+  const d = new Discovery({
+    passphrase: PASS, dht,
+    // One probe at a time and a memory of two candidates: the honest one is pushed out while it waits.
+    timing: { maxConcurrentProbes: 1, maxCandidates: 2, connectTimeoutMs: 500, readTimeoutMs: 800, reverifyMs: 60_000 },
+  });
+  t.after(() => d.close());
+  const found: Peer[] = [];
+  d.on('peer', (p) => found.push(p));
+  await d.start();
+  const hex = d.infohash.toString('hex');
+  const contact = (host: string, port: number) => dht.contacts.dispatch(hex, { host, port });
+
+  contact('127.0.0.52', tarpit.port); // holds the only slot for the read deadline
+  contact('127.0.0.51', honestPort);
+  contact('127.0.0.54', refused[0] as number);
+  contact('127.0.0.54', refused[1] as number);
+  contact('127.0.0.51', honestPort); // again, as the next lookup would bring it
+  contact('127.0.0.54', refused[2] as number); // probed after everything above
+  await waitFor(() => (d.stats.failures.refused ?? 0) >= 3, 10_000, 'every queued candidate to be probed');
+
+  assert.equal(found.length, 1, 'the honest peer was reported once');
+  assert.deepEqual(d.peers().map((p) => `${p.host}:${p.port}`), ['127.0.0.51:389']);
+  assert.equal(honest.stats.answered, 1, 'the honest listener was challenged once');
+});
