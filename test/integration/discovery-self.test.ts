@@ -21,7 +21,7 @@ test('our own announcement, found in the DHT, is counted apart and never as a fa
   assert.deepEqual(disc.stats.failures, {}, 'no failure of any kind: the only contact was ourselves');
   assert.equal(disc.peers().length, 0);
 
-  const status = { dns: undefined, dht: { port: dht.port, nodes: 0, garbageContacts: 0 }, zones: [{
+  const status = { dns: undefined, dht: { port: dht.port, nodes: 0, garbageContacts: 0, outOfScopeContacts: 0 }, zones: [{
     label: 'ldap', name: '_ldap._wherez.local', announce: 389, authPort: disc.authPort, stale: false, down: false, peers: [],
     discovery: disc.stats.toJSON(), auth: undefined,
   }] } satisfies DaemonStatus;
