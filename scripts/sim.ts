@@ -59,6 +59,8 @@ const maxTimer = setTimeout(() => { console.error('sim: --max-time reached, clea
 maxTimer.unref();
 
 function child(script: string, args: string[]): Child {
+  // The main flow may still be running while a signal cleans up: start nothing new then.
+  if (cleaned) throw new Error('stopping');
   const c = new Child(net.exec([process.execPath, new URL(`./sim/${script}`, import.meta.url).pathname, ...args]));
   children.add(c);
   void c.exited.then(() => children.delete(c));
