@@ -49,12 +49,17 @@ export function createResponder(opts: ResponderOptions): Responder {
   const ra = opts.forwarder !== undefined;
   const cache = new ZoneReplyCache(opts.now);
 
-  const finish = (reply: Buffer): Buffer => {
-    countRcode(counters, reply.readUInt16BE(2) & 0xf);
+  /**
+   * `rcode` is the full (extended) rcode: the header keeps only its low 4 bits (BADVERS, 16, reads
+   * as NOERROR there). Zone and forwarded replies never carry an extended rcode (forward-wire.ts
+   * refuses upstream ones), so their header is the whole story.
+   */
+  const finish = (reply: Buffer, rcode = reply.readUInt16BE(2) & 0xf): Buffer => {
+    countRcode(counters, rcode);
     if (reply.readUInt16BE(2) & FLAG.TC) counters.truncated++;
     return reply;
   };
-  const fail = (raw: Buffer, q: Query | QueryError, rcode: number): Buffer => finish(errorReply(raw, q, rcode, ra));
+  const fail = (raw: Buffer, q: Query | QueryError, rcode: number): Buffer => finish(errorReply(raw, q, rcode, ra), rcode);
 
   /** Everything answers depend on besides the question: labels and their snapshot versions. */
   const zoneState = (labels: readonly string[]): string =>

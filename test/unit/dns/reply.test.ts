@@ -38,8 +38,8 @@ test('additional data that does not fit is cut RRset by RRset, without TC', asyn
   assert.equal(full.p.additionals?.length, 11, 'all ten plus OPT in 1232 bytes, thanks to owner compression');
 });
 
-test('EDNS: OPT echoed only when asked, advertising 1232, DO echoed; BADVERS in the extended rcode', async () => {
-  const { ask } = makeResponder(new MemoryZones({ ldap: { peers: peers(1) } }));
+test('EDNS: OPT echoed only when asked, advertising 1232, DO echoed; BADVERS in the extended rcode, counted as BADVERS', async () => {
+  const { ask, counters } = makeResponder(new MemoryZones({ ldap: { peers: peers(1) } }));
   let { p } = await ask(query('_ldap._wherez.local', 'SRV'));
   assert.equal(optOf(p), undefined);
   ({ p } = await ask(query('_ldap._wherez.local', 'SRV', { edns: 4096, dnssecOk: true })));
@@ -53,6 +53,8 @@ test('EDNS: OPT echoed only when asked, advertising 1232, DO echoed; BADVERS in 
   assert.equal(rcode(bad.raw), 0);
   assert.equal(optOf(bad.p)?.extendedRcode, 1, 'BADVERS = 16 = extended 1, header 0');
   assert.equal(bad.p.answers?.length, 0);
+  // The counters (and so wherez_dns_responses_total{rcode}) see the full extended rcode.
+  assert.deepEqual(counters.rcodes, { NOERROR: 2, NXDOMAIN: 1, BADVERS: 1 });
 });
 
 test('the question is echoed in the client\'s case, also from the built-reply cache', async () => {
