@@ -90,7 +90,7 @@ async function serveOnly(): Promise<void> {
     zones.set(q.label, { label: q.label, peers, ttl: 30, stale: false, version: 1 });
   }
   const labels = [...zones.keys()];
-  const server = createDnsServer({ listen: [{ host: WHEREZ_HOST, port: 0 }], lookup: (l) => zones.get(l), labels: () => labels });
+  const server = createDnsServer({ listen: [{ host: WHEREZ_HOST, port: 0 }], lookup: (l) => zones.get(l), labels: () => labels, forward: false });
   const [bound] = await server.start();
   process.stdout.write(`${JSON.stringify(bound)}\n`);
   const stop = (): void => void server.close().then(() => process.exit(0));

@@ -2,8 +2,6 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { wherezError } from '../errors.js';
 
-export const DEFAULT_ALLOW = ['127.0.0.0/8', '::1/128'] as const;
-
 /** Client addresses whose allow verdict is remembered. */
 const ALLOW_VERDICTS_MAX = 4096;
 

@@ -1,14 +1,16 @@
 /**
  * The DNS server: UDP and TCP on every listen endpoint (same port on both), one responder behind
  * them. `start()` binds everything or nothing and resolves the bound addresses (port 0 gets a real
- * port, shared by UDP and TCP); `close()` is idempotent.
+ * port, shared by UDP and TCP); `close()` is idempotent. Omitted options take the configuration's
+ * defaults (config/schema.ts DEFAULTS), so the library and `wherez serve` behave alike.
  */
 import { networkInterfaces } from 'node:os';
 import net from 'node:net';
 import type { Endpoint } from '../config/types.js';
 import { listenError, wherezError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import { createAllowCheck, DEFAULT_ALLOW } from './allow.js';
+import { DEFAULTS } from '../config/schema.js';
+import { createAllowCheck } from './allow.js';
 import { createForwarder, type Forwarder } from './forward.js';
 import { zoneName } from './names.js';
 import { createResponder } from './responder.js';
@@ -21,9 +23,6 @@ export type { DnsCounters } from './stats.js';
 export type { Endpoint } from '../config/types.js';
 export type { ZoneLookup, ZoneSnapshot, ZonePeer } from './zone-view.js';
 
-export const DEFAULT_DOMAIN = 'local';
-export const DEFAULT_NEGATIVE_TTL_S = 5;
-export const DEFAULT_MAX_TTL_S = 300;
 /** Tries to find a port free for both UDP and TCP when asked for port 0. */
 const EPHEMERAL_BIND_ATTEMPTS = 20;
 
@@ -36,7 +35,7 @@ export interface DnsServerOptions {
   lookup: ZoneLookup;
   /** The configured labels, called per query: a reload takes effect at once. */
   labels: () => readonly string[];
-  /** Forward names outside the zone to `upstreams`; false (default) answers them REFUSED. */
+  /** Forward names outside the zone to `upstreams` (default true, as in the config; none given: SERVFAIL); false answers them REFUSED. */
   forward?: boolean;
   upstreams?: readonly Endpoint[];
   /** Client CIDRs allowed to query; default loopback only. Others get REFUSED. */
@@ -79,13 +78,13 @@ function isOwnEndpoint(up: Endpoint, bound: readonly BoundEndpoint[]): boolean {
 }
 
 export function createDnsServer(opts: DnsServerOptions): DnsServer {
-  const zone = zoneName(opts.domain ?? DEFAULT_DOMAIN);
+  const zone = zoneName(opts.domain ?? DEFAULTS.domain);
   if (!zone) throw wherezError('WHEREZ_ARGUMENT', `domain "${opts.domain}" cannot carry _wherez.<domain> names`);
-  const allow = createAllowCheck(opts.allow ?? DEFAULT_ALLOW);
+  const allow = createAllowCheck(opts.allow ?? DEFAULTS.allow);
   const log = opts.log ?? silentLogger();
   const counters = createCounters();
   const now = opts.now ?? Date.now;
-  const maxTtl = opts.maxTtl ?? DEFAULT_MAX_TTL_S;
+  const maxTtl = opts.maxTtl ?? DEFAULTS.max_ttl;
   const tcpOpts = { idleTimeoutMs: opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS,
     maxConnections: opts.maxTcpConnections ?? TCP_MAX_CONNECTIONS, log, counters };
   const listeners: (UdpListener | TcpListener)[] = [];
@@ -127,7 +126,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       await closeListeners();
       throw err;
     }
-    if (opts.forward) {
+    if (opts.forward ?? DEFAULTS.forward) {
       const upstreams = (opts.upstreams ?? []).filter((up) => {
         const own = isOwnEndpoint(up, bound);
         if (own) log.warn({ upstream: fmt(up.host, up.port) }, 'upstream is this server itself; not forwarding to it');
@@ -138,7 +137,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
         deadlineMs: opts.forwardDeadlineMs, cacheEntries: opts.forwardCacheEntries });
     }
     responderRef.respond = createResponder({ zone: zone as string, lookup: opts.lookup, labels: opts.labels, forwarder, allow,
-      negativeTtl: opts.negativeTtl ?? DEFAULT_NEGATIVE_TTL_S, maxTtl, now, log, counters });
+      negativeTtl: opts.negativeTtl ?? DEFAULTS.negative_ttl, maxTtl, now, log, counters });
     log.info({ listen: bound.map((b) => fmt(b.host, b.port)), zone, forward: Boolean(forwarder) }, 'dns server listening');
     return bound;
   }

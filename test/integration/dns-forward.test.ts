@@ -85,6 +85,18 @@ test('all upstreams dead: SERVFAIL before dig gives up (default timings)', async
   }
 });
 
+test('forwarding is on by default, as in the configuration (one source of defaults)', async () => {
+  const upstream = await startUpstream();
+  const { server, port } = await startDnsServer(new MemoryZones(), { upstreams: [up(upstream.port)] });
+  try {
+    assert.equal(rcodeOf((await udpExchange(port, query('www.example', 'A')))!), RCODE.NOERROR);
+    assert.equal(upstream.received.udp, 1);
+  } finally {
+    await server.close();
+    await upstream.close();
+  }
+});
+
 test('split DNS: names outside the zone are REFUSED', async () => {
   const { server, port } = await startDnsServer(new MemoryZones(), { forward: false, upstreams: [up(1)] });
   try {

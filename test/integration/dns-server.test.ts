@@ -16,7 +16,7 @@ const zones = () => new MemoryZones({
 });
 
 test('dig: SRV with addresses, A, TXT, NXDOMAIN and NODATA with SOA', async () => {
-  const { server, port } = await startDnsServer(zones());
+  const { server, port } = await startDnsServer(zones(), { forward: false }); // split DNS: no RA
   try {
     const srv = await dig(port, 'SRV', '_ldap._wherez.local');
     assert.match(srv, /status: NOERROR/);
@@ -36,7 +36,7 @@ test('dig: SRV with addresses, A, TXT, NXDOMAIN and NODATA with SOA', async () =
 });
 
 test('node:dns (c-ares): resolveSrv, resolve4, resolve6, resolveTxt, resolvePtr, and negative answers', async () => {
-  const { server, port } = await startDnsServer(zones());
+  const { server, port } = await startDnsServer(zones(), { forward: false });
   try {
     const r = nodeResolver(port);
     const srv = await r.resolveSrv('_ldap._wherez.local');
