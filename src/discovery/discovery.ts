@@ -231,6 +231,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       // Our own outage looks like every peer failing: keep the last known state (served stale).
       this.stats.keptWhileDown++;
       this.scheduleReverify(key, v, this.t.reverifyMs);
+      // Kept until the next check: say so, or the cache keeps a past deadline (served as TTL 0).
+      this.emit('refresh', v.peer, v.nextVerifyAt);
       return;
     }
     v.failures++;

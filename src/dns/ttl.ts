@@ -22,8 +22,11 @@ export function zoneTtl(zone: Pick<ZoneSnapshot, 'ttl' | 'stale'>, maxTtl: numbe
 /**
  * max(0, min(zone.ttl, maxTtl, whole seconds until expiresAt)). 0 ("use once, do not cache",
  * RFC 1035 3.2.1) for a peer already past its deadline: still our best answer, but not cacheable.
+ * While stale, the deadline means nothing (discovery is down, so failed checks keep the peer
+ * without moving it): last known peers get the stale TTL, short but cacheable, as documented.
  */
 export function peerTtl(peer: ZonePeer, zone: Pick<ZoneSnapshot, 'ttl' | 'stale'>, maxTtl: number, now: number): number {
+  if (zone.stale) return zoneTtl(zone, maxTtl);
   return clamp(Math.min(zoneTtl(zone, maxTtl), (peer.expiresAt - now) / 1000));
 }
 

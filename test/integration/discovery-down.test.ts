@@ -25,6 +25,7 @@ test('when no DHT node answers, known peers are kept and served stale instead of
   const cache = new PeerCache();
   cache.addZone('ldap', 30);
   a.on('peer', (p) => cache.upsert('ldap', p, a.nextVerifyAt(p) ?? 0));
+  a.on('refresh', (p, next) => cache.upsert('ldap', p, next)); // as daemon.ts wires it
   a.on('lost', (p) => cache.remove('ldap', p));
   a.on('health', (up) => cache.setStale('ldap', !up));
   const found = once(a, 'peer');
@@ -48,6 +49,8 @@ test('when no DHT node answers, known peers are kept and served stale instead of
   assert.equal(a.stats.lost, 0);
   assert.deepEqual(a.peers().map((p) => `${p.host}:${p.port}`), ['127.0.0.22:636']);
   assert.equal(cache.lookup('ldap')!.peers.length, 1);
+  // Each check kept while down moves the peer's deadline on, so it is not served as expired.
+  assert.ok(cache.lookup('ldap')!.peers[0]!.expiresAt > Date.now(), 'deadline moved to the next check');
 });
 
 test('a standalone node (no bootstrap) is never down', async (t) => {

@@ -67,6 +67,17 @@ test('a stale zone answers with short TTLs and says so in TXT', async () => {
   assert.equal((p.answers?.[0] as Rec).ttl, 5);
 });
 
+test('a stale zone whose peers are past their re-verification deadline still answers with the stale TTL, not 0', async () => {
+  // While discovery is down, failed re-verifications keep peers without moving their deadline.
+  const zones = new MemoryZones({ ldap: { ttl: 60, stale: true, peers: peers(2, -20_000) } });
+  const { ask } = makeResponder(zones);
+  for (const [name, type] of [['_ldap._wherez.local', 'SRV'], ['_ldap._wherez.local', 'A'], ['h-10-0-0-1._wherez.local', 'A'], ['_ldap._wherez.local', 'PTR']]) {
+    const { p } = await ask(query(name as string, type as string));
+    assert.ok((p.answers?.length ?? 0) > 0, `${name} ${type}`);
+    assert.ok(p.answers?.every((a) => (a as Rec).ttl === 5), `${name} ${type}: stale TTL`);
+  }
+});
+
 test('unknown names are NXDOMAIN, existing names without the type NODATA, both with the SOA', async () => {
   const zones = new MemoryZones({ ldap: { peers: peers(1) }, empty: {} });
   const { ask } = makeResponder(zones, { negativeTtl: 7 });
