@@ -21,12 +21,17 @@ interface ZoneEntry {
  */
 export class PeerCache {
   private readonly zones = new Map<string, ZoneEntry>();
+  /**
+   * One counter for all zones, never reset: a zone removed and added again must not repeat a
+   * version, or the DNS built-reply cache (keyed by label and version) serves the old zone's reply.
+   */
+  private lastVersion = 0;
 
   constructor(private readonly maxPeersPerZone = MAX_PEERS_PER_ZONE) {}
 
   addZone(label: string, ttl: number): void {
     this.zones.set(label, {
-      label, ttl, stale: false, version: 0, snapshot: undefined,
+      label, ttl, stale: false, version: ++this.lastVersion, snapshot: undefined,
       peers: new LRUCache({ max: this.maxPeersPerZone }),
     });
   }
@@ -75,7 +80,7 @@ export class PeerCache {
   };
 
   private changed(z: ZoneEntry): void {
-    z.version++;
+    z.version = ++this.lastVersion;
     z.snapshot = undefined;
   }
 }

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PeerCache } from '../../../src/cache/peer-cache.js';
+import { query } from '../../helpers/dns-client.js';
+import { makeResponder } from '../../helpers/dns-responder.js';
+import { MemoryZones, NOW } from '../../helpers/dns-zones.js';
 
 const peer = (host: string, port: number, authPort = 40000) => ({ host, port, authPort, verifiedAt: 0 });
 
@@ -43,4 +46,19 @@ test('a zone holds at most its bound of peers', () => {
   c.addZone('x', 30);
   for (let i = 1; i <= 5; i++) c.upsert('x', peer(`127.0.0.${i}`, 80), 0);
   assert.equal(c.lookup('x')!.peers.length, 3);
+});
+
+test('a zone removed and added again never reuses a snapshot version (the built-reply cache keys on it)', async () => {
+  const c = new PeerCache();
+  const { ask } = makeResponder(new MemoryZones(), { lookup: c.lookup, labels: () => c.labels() });
+  c.addZone('ldap', 30);
+  c.upsert('ldap', peer('10.0.0.1', 389), NOW + 30_000);
+  const before = c.lookup('ldap')!.version;
+  assert.deepEqual((await ask(query('_ldap._wherez.local', 'A'))).p.answers?.map((a) => (a as { data: string }).data), ['10.0.0.1']);
+  c.removeZone('ldap');
+  c.addZone('ldap', 30);
+  c.upsert('ldap', peer('10.0.0.2', 389), NOW + 30_000);
+  assert.notEqual(c.lookup('ldap')!.version, before);
+  // Same clock, so a reply built for the removed zone would still be fresh in the reply cache.
+  assert.deepEqual((await ask(query('_ldap._wherez.local', 'A'))).p.answers?.map((a) => (a as { data: string }).data), ['10.0.0.2']);
 });
