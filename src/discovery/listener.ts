@@ -5,6 +5,12 @@ import { listenError } from '../errors.js';
 import { CHALLENGE_MESSAGE_BYTES, decodeChallenge, respondV1 } from './handshake-v1.js';
 import { SelfDetector } from './self-detector.js';
 import { AUTH_MAX_CONNECTIONS, AUTH_READ_TIMEOUT_MS } from './timing.js';
+import { serveV2, type V2ListenerContext } from './v2/listener-session.js';
+import { V2_FIRST_BYTE } from './v2/wire.js';
+
+/** Which handshakes a zone speaks. */
+export type Protocol = 'v1' | 'v2' | 'both';
+const V1_FIRST_BYTE = 0x77; // 'w' of "wherez"
 
 export interface AuthListenerOptions {
   passphrase: Buffer;
@@ -14,6 +20,9 @@ export interface AuthListenerOptions {
   /** TCP port; 0 picks one (read it back from start()). */
   port: number;
   self: SelfDetector;
+  /** Default v1 (this class predates v2). v2 and both need `v2`. */
+  protocol?: Protocol;
+  v2?: V2ListenerContext;
   readTimeoutMs?: number;
   maxConnections?: number;
   log?: Logger;
@@ -30,7 +39,10 @@ export interface AuthListenerStats {
 }
 
 /**
- * The v1 server side: one TCP listener per passphrase. Reads exactly 36 bytes under a
+ * The auth server of one zone. Byte 0 of a connection picks the handshake (design 4.4): 0x00 is
+ * v2, 'w' is v1, each only when the zone speaks it; anything else closes without a reply.
+ *
+ * v1: one TCP listener per passphrase. Reads exactly 36 bytes under a
  * deadline, answers with the 34-byte response and closes, exactly like the Go server, but
  * with a deadline and a connection cap. Accept errors (EMFILE when fds run out) are counted and
  * survived: libuv keeps the listening socket, so the listener recovers once fds free up.
@@ -82,15 +94,33 @@ export class AuthListener {
       this.stats.timeouts++;
       socket.destroy();
     }, this.readTimeoutMs);
-    socket.on('data', (chunk: Buffer) => {
+    const protocol = this.opts.protocol ?? 'v1';
+    let isV2 = false;
+    const onData = (chunk: Buffer) => {
+      if (received === 0 && chunk.length > 0) {
+        const first = chunk[0];
+        if (first === V2_FIRST_BYTE && protocol !== 'v1' && this.opts.v2) {
+          socket.off('data', onData);
+          isV2 = true;
+          serveV2(socket, chunk, this.opts.v2, () => clearTimeout(timer));
+          return;
+        }
+        if (first !== V1_FIRST_BYTE || protocol === 'v2') {
+          // A v2-only zone sends nothing to a v1 challenge: v1 would hand out a free HMAC oracle.
+          this.stats.junk++;
+          socket.destroy();
+          return;
+        }
+      }
       chunks.push(chunk);
       received += chunk.length;
       if (received < CHALLENGE_MESSAGE_BYTES) return;
       clearTimeout(timer);
       socket.pause();
       this.answer(socket, Buffer.concat(chunks).subarray(0, CHALLENGE_MESSAGE_BYTES));
-    });
-    socket.on('end', () => { if (received < CHALLENGE_MESSAGE_BYTES) { this.stats.junk++; socket.destroy(); } });
+    };
+    socket.on('data', onData);
+    socket.on('end', () => { if (!isV2 && received < CHALLENGE_MESSAGE_BYTES) { this.stats.junk++; socket.destroy(); } });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => { clearTimeout(timer); this.sockets.delete(socket); });
   }

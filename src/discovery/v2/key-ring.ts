@@ -3,6 +3,7 @@ import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { epochKeys, rendezvousKey, type EpochKeys } from './keys.js';
 import { epochWindow } from './epoch-window.js';
+import type { ZoneEpoch } from './listener-handshake.js';
 
 /** Retry of a failed derivation (ENOMEM under memory pressure is the realistic cause). */
 export const DERIVE_RETRY_MS = 30_000;
@@ -70,6 +71,18 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
 
   get(zone: string, epoch: number): EpochKeys | undefined {
     return this.zones.get(zone)?.keys.get(epoch);
+  }
+
+  /** The listener's hint candidates for a zone: the derived epochs among e-1, e, e+1. */
+  candidates(zone: string): ZoneEpoch<string>[] {
+    const z = this.zones.get(zone);
+    if (!z) return [];
+    const out: ZoneEpoch<string>[] = [];
+    for (const epoch of epochWindow(this.now()).accept) {
+      const k = z.keys.get(epoch);
+      if (k) out.push({ zone, prs: z.prs, epoch, hintKey: k.hintKey });
+    }
+    return out;
   }
 
   prs(zone: string): Buffer | undefined {

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type net from 'node:net';
+import type { Logger } from '../../log.js';
+import { canonicalIp } from './address.js';
+import type { Identity } from './session.js';
+import type { ReplayCache } from './replay-cache.js';
+import {
+  listenerFinish, listenerRespond, matchHint, type ListenerState, type ZoneEpoch,
+} from './listener-handshake.js';
+import { LEN3_HEAD_BYTES, MSG1_BYTES, decodeLen3, decodeMsg1 } from './wire.js';
+
+/** Design 4.8 listener deadlines. msg1's own deadline is the listener's read deadline. */
+export const V2_MSG3_TIMEOUT_MS = 5_000;
+export const V2_LIFETIME_MS = 12_000;
+
+export interface V2ListenerStats {
+  v2Answered: number;
+  v2Completed: number;
+  v2Rejected: number;
+  v2Replays: number;
+  /** Members reached us at an address we do not attest (a NAT we do not know of, or a relay). */
+  v2Unattested: number;
+}
+
+export function newV2ListenerStats(): V2ListenerStats {
+  return { v2Answered: 0, v2Completed: 0, v2Rejected: 0, v2Replays: 0, v2Unattested: 0 };
+}
+
+export interface V2ListenerContext {
+  /** This zone's (PRS, epoch, hint key) for the accepted epochs e-1, e, e+1 that are derived. */
+  candidates(): ZoneEpoch<string>[];
+  identity: Identity;
+  appPort: number;
+  /** The addresses this listener vouches for (1..16, canonical). */
+  attested(): string[];
+  replay: ReplayCache;
+  stats: V2ListenerStats;
+  log: Logger;
+  msg3TimeoutMs?: number;
+  lifetimeMs?: number;
+  random?: (n: number) => Buffer;
+}
+
+/**
+ * One v2 connection after the listener saw byte 0 = 0x00: exactly msg1, one write of msg2,
+ * exactly msg3, close. Any failure destroys the socket and writes nothing (design 4.8), so a
+ * wrong passphrase, an unknown zone and junk all look alike. Reasons go to the debug log only.
+ */
+export function serveV2(socket: net.Socket, first: Buffer, ctx: V2ListenerContext, clearMsg1Timer: () => void): void {
+  let buf = first;
+  let state: ListenerState | null = null;
+  let need = MSG1_BYTES;
+  let msg3Timer: NodeJS.Timeout | undefined;
+  const life = setTimeout(() => reject('lifetime'), ctx.lifetimeMs ?? V2_LIFETIME_MS);
+  socket.once('close', () => { clearTimeout(life); clearTimeout(msg3Timer); });
+
+  function reject(reason: string): void {
+    ctx.stats.v2Rejected++;
+    ctx.log.debug({ remote: socket.remoteAddress, reason }, 'v2: handshake dropped');
+    socket.destroy();
+  }
+
+  function step(): void {
+    if (socket.destroyed || buf.length < need) return;
+    if (state === null) {
+      clearMsg1Timer();
+      // The dialer waits for msg2 before it sends msg3: anything beyond msg1 now is not a dialer.
+      if (buf.length > MSG1_BYTES) { reject('trailing'); return; }
+      const m = decodeMsg1(buf);
+      if (!m) { reject('malformed'); return; }
+      const match = matchHint(m, ctx.candidates());
+      if (!match) { reject('no-zone'); return; }
+      if (!ctx.replay.fresh(m.cr)) { ctx.stats.v2Replays++; reject('replay'); return; }
+      const r = listenerRespond(buf, match, {
+        identity: ctx.identity, appPort: ctx.appPort, attested: ctx.attested(), yb: (ctx.random ?? randomBytes)(32),
+      });
+      if (!r.ok) { reject(r.reason); return; }
+      state = r.state;
+      ctx.stats.v2Answered++;
+      socket.write(r.msg2);
+      buf = Buffer.alloc(0);
+      need = LEN3_HEAD_BYTES;
+      msg3Timer = setTimeout(() => reject('msg3-timeout'), ctx.msg3TimeoutMs ?? V2_MSG3_TIMEOUT_MS);
+      return;
+    }
+    if (need === LEN3_HEAD_BYTES) {
+      const len3 = decodeLen3(buf.subarray(0, LEN3_HEAD_BYTES));
+      if (len3 === null) { reject('malformed'); return; }
+      need = LEN3_HEAD_BYTES + len3;
+      if (buf.length < need) return;
+    }
+    if (buf.length !== need) { reject('trailing'); return; }
+    const f = listenerFinish(state, buf);
+    if (!f.ok) { reject(f.reason); return; }
+    ctx.stats.v2Completed++;
+    const dialedAs = canonicalIp(f.dialedAs);
+    if (dialedAs === null || !ctx.attested().includes(dialedAs)) {
+      ctx.stats.v2Unattested++;
+      // Visible at warn: members will not export us under this address.
+      ctx.log.warn({ dialedAs: f.dialedAs, attested: ctx.attested() },
+        'v2: a member reached this listener at an address it does not attest (NAT without external_addresses, or a relay); members will not list this node under it');
+    }
+    socket.destroy();
+  }
+
+  socket.on('data', (chunk: Buffer) => {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    if (buf.length > need + 1024) { reject('flood'); return; }
+    step();
+  });
+  step();
+}
