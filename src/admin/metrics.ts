@@ -58,6 +58,8 @@ export function createMetrics(status: () => DaemonStatus): Registry {
   readCounter(reg, 'wherez_dns_forwarded_total', 'Upstream exchanges started', [], dns((c) => c.forwarded), status);
   readCounter(reg, 'wherez_dns_forward_failures_total', 'Upstream exchanges without a usable answer', [], dns((c) => c.forwardFailures), status);
   readCounter(reg, 'wherez_dns_cache_hits_total', 'Replies served from the built-answer or forward cache', [], dns((c) => c.zoneCacheHits + c.forwardCacheHits), status);
+  readCounter(reg, 'wherez_dns_tcp_query_deadlines_total', 'TCP connections closed because a started query did not arrive whole in time', [],
+    dns((c) => c.tcpQueryDeadlines), status);
   readCounter(reg, 'wherez_dns_internal_errors_total', 'Handler failures answered SERVFAIL (should stay 0)', [], dns((c) => c.internalErrors), status);
   return reg;
 }

@@ -15,7 +15,7 @@ import { createForwarder, type Forwarder } from './forward.js';
 import { zoneName } from './names.js';
 import { createResponder } from './responder.js';
 import { createCounters, snapshotCounters, type DnsCounters } from './stats.js';
-import { listenTcp, TCP_IDLE_TIMEOUT_MS, TCP_MAX_CONNECTIONS, type TcpListener } from './tcp.js';
+import { listenTcp, TCP_IDLE_TIMEOUT_MS, TCP_MAX_CONNECTIONS, TCP_QUERY_DEADLINE_MS, type TcpListener } from './tcp.js';
 import { bindUdp, type UdpListener } from './udp.js';
 import type { ZoneLookup } from './zone-view.js';
 
@@ -49,6 +49,8 @@ export interface DnsServerOptions {
   /** Used as given: pass a child logger (`log.child({ component: 'dns' })`). */
   log?: Logger;
   tcpIdleTimeoutMs?: number;
+  /** A started TCP query must arrive whole within this (not reset by each byte). */
+  tcpQueryDeadlineMs?: number;
   maxTcpConnections?: number;
   forwardAttemptTimeoutMs?: number;
   forwardDeadlineMs?: number;
@@ -85,7 +87,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const counters = createCounters();
   const now = opts.now ?? Date.now;
   const maxTtl = opts.maxTtl ?? DEFAULTS.max_ttl;
-  const tcpOpts = { idleTimeoutMs: opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS,
+  const tcpOpts = { idleTimeoutMs: opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS, queryDeadlineMs: opts.tcpQueryDeadlineMs ?? TCP_QUERY_DEADLINE_MS,
     maxConnections: opts.maxTcpConnections ?? TCP_MAX_CONNECTIONS, log, counters };
   const listeners: (UdpListener | TcpListener)[] = [];
   let forwarder: Forwarder | undefined;

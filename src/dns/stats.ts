@@ -24,12 +24,15 @@ export interface DnsCounters {
   internalErrors: number;
   tcpConnections: number;
   tcpConnectionsOpen: number;
+  /** TCP connections closed because a started query did not arrive whole in time (slow clients). */
+  tcpQueryDeadlines: number;
 }
 
 export function createCounters(): DnsCounters {
   return {
     queries: 0, udp: 0, tcp: 0, dropped: 0, rcodes: {}, truncated: 0, zoneCacheHits: 0, forwarded: 0,
     forwardCacheHits: 0, forwardFailures: 0, loopsDetected: 0, internalErrors: 0, tcpConnections: 0, tcpConnectionsOpen: 0,
+    tcpQueryDeadlines: 0,
   };
 }
 

@@ -3,6 +3,8 @@
  * ready, possibly out of order), an idle timeout, a connection cap, and flow control: a client
  * with too many questions in flight, or that does not read its answers, is no longer read from,
  * so a slow or silent client costs one socket until its idle timeout and never stalls others.
+ * A started frame must arrive whole within a deadline that bytes do not reset: the idle timer
+ * alone let a client sending one byte a second hold its slot for a 65,535-byte frame's 18 hours.
  */
 import net from 'node:net';
 import type { Logger } from '../log.js';
@@ -10,12 +12,15 @@ import type { Responder } from './responder.js';
 import type { DnsCounters } from './stats.js';
 
 export const TCP_IDLE_TIMEOUT_MS = 10_000;
+/** From a frame's first byte to its last; a real query (under 300 bytes) needs one round trip. */
+export const TCP_QUERY_DEADLINE_MS = 3_000;
 export const TCP_MAX_CONNECTIONS = 256;
 /** Questions one connection may have in flight before we stop reading it. */
 export const TCP_MAX_PIPELINED = 64;
 
 export interface TcpOptions {
   idleTimeoutMs: number;
+  queryDeadlineMs: number;
   maxConnections: number;
   log: Logger;
   counters: DnsCounters;
@@ -32,16 +37,32 @@ function serveConnection(socket: net.Socket, respond: Responder, opts: TcpOption
   let inFlight = 0;
   let awaitingDrain = false;
   let readEnded = false;
+  let frameDeadline: NodeJS.Timeout | undefined;
+  const clearFrameDeadline = (): void => {
+    clearTimeout(frameDeadline);
+    frameDeadline = undefined;
+  };
 
   // Frames beyond the in-flight cap stay buffered (reading is paused) until answers go out.
   const pump = (): void => {
+    let completed = false;
     while (buffered.length >= 2 && inFlight < TCP_MAX_PIPELINED && !socket.destroyed) {
       const len = buffered.readUInt16BE(0);
-      if (buffered.length < 2 + len) break; // a half-sent frame waits for the rest or the idle timeout
+      if (buffered.length < 2 + len) break; // a half-sent frame waits for the rest, within its deadline
       dispatch(Buffer.from(buffered.subarray(2, 2 + len)));
       buffered = buffered.subarray(2 + len);
+      completed = true;
     }
     if (socket.destroyed) return;
+    // The deadline runs from the first byte of the frame at the head to its last, whatever trickles in between.
+    const partial = buffered.length > 0 && (buffered.length < 2 || buffered.length < 2 + buffered.readUInt16BE(0));
+    if (completed || !partial) clearFrameDeadline();
+    if (partial && !frameDeadline) {
+      frameDeadline = setTimeout(() => {
+        opts.counters.tcpQueryDeadlines++;
+        socket.destroy();
+      }, opts.queryDeadlineMs);
+    }
     if (inFlight >= TCP_MAX_PIPELINED || awaitingDrain) socket.pause();
     else socket.resume();
     if (readEnded && inFlight === 0) socket.end(); // RFC 7766 6.2.4: answer what was asked, then close
@@ -77,6 +98,7 @@ function serveConnection(socket: net.Socket, respond: Responder, opts: TcpOption
     pump();
   });
   socket.on('error', (err) => opts.log.debug({ err, from: address }, 'tcp connection error'));
+  socket.on('close', clearFrameDeadline);
 }
 
 /** Listens on `host:port`; rejects with the raw listen error (the caller codes it). */

@@ -96,3 +96,26 @@ test('connection cap: connections beyond it are closed; a client that never read
     await server.close();
   }
 });
+
+test('a query trickled one byte at a time is cut at the query deadline, which bytes do not reset', async () => {
+  const { server, port } = await startDnsServer(zones(), { tcpIdleTimeoutMs: 1_000, tcpQueryDeadlineMs: 400 });
+  const slow = await tcpConnect(port);
+  const bytes = frame(query('_ldap._wherez.local', 'SRV'));
+  // One byte every 50 ms: the 1 s idle timer alone would never fire.
+  let i = 0;
+  const trickle = setInterval(() => { if (i < bytes.length - 1 && !slow.sock.destroyed) slow.sock.write(bytes.subarray(i, ++i)); }, 50);
+  try {
+    const t = performance.now();
+    const closed = await Promise.race([once(slow.sock, 'close').then(() => true), new Promise((r) => setTimeout(() => r(false), 3_000))]);
+    const elapsed = performance.now() - t;
+    assert.equal(closed, true, 'closed by the server');
+    assert.ok(elapsed >= 350 && elapsed < 1_000, `closed after ${Math.round(elapsed)} ms`);
+    assert.equal(server.stats().tcpQueryDeadlines, 1);
+    // A whole query on a fresh connection is answered as usual.
+    assert.ok((await tcpExchange(port, query('_ldap._wherez.local', 'SRV'))).length > 12);
+  } finally {
+    clearInterval(trickle);
+    slow.sock.destroy();
+    await server.close();
+  }
+});
