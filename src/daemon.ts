@@ -8,7 +8,7 @@ import { DhtNode } from './discovery/dht.js';
 import { Discovery } from './discovery/discovery.js';
 import { SelfDetector } from './discovery/self-detector.js';
 import type { DiscoveryTiming } from './discovery/timing.js';
-import { createDnsServer, type BoundEndpoint, type DnsCounters, type DnsServer } from './dns/server.js';
+import { createDnsServer, type BoundEndpoint, type DnsCounters, type DnsServer, type ZoneService } from './dns/server.js';
 import type { DiscoveryStatsJSON } from './discovery/stats.js';
 import type { AuthListenerStats } from './discovery/listener.js';
 import type { Peer } from './peer.js';
@@ -43,6 +43,10 @@ export interface DaemonStatus {
 /** Floor of the re-verification period a zone's TTL sets (a TTL of 0 must not mean a busy loop). */
 const MIN_REVERIFY_MS = 1000;
 
+function servicesOf(zones: readonly ZoneConfig[]): readonly ZoneService[] {
+  return zones.flatMap((z) => (z.service === undefined ? [] : [{ label: z.label, service: z.service, proto: z.proto }]));
+}
+
 /** A zone's TTL is also its re-verification period: no answer outlives the next check. */
 export function reverifyMsFor(zone: ZoneConfig): number {
   return Math.max(MIN_REVERIFY_MS, zone.ttl * 1000);
@@ -68,9 +72,12 @@ export class Daemon {
   private bound: readonly BoundEndpoint[] = [];
 
   private readonly self = new SelfDetector();
+  /** The zones' RFC 2782 names, rebuilt on reload (the DNS side keys its reply cache by identity). */
+  private services: readonly ZoneService[];
 
   constructor(private config: Config, private readonly deps: DaemonDeps = {}) {
     this.log = deps.log ?? silentLogger();
+    this.services = servicesOf(config.zones);
   }
 
   get dnsEndpoints(): readonly BoundEndpoint[] { return this.bound; }
@@ -81,6 +88,7 @@ export class Daemon {
       await this.startDiscovery();
       this.dns = createDnsServer({
         listen: this.config.listen, domain: this.config.domain, lookup: this.cache.lookup, labels: () => this.cache.labels(),
+        services: () => this.services, hostDomain: this.config.hostDomain,
         forward: this.config.forward, upstreams: this.config.upstreams, allow: this.config.allow,
         negativeTtl: this.config.negativeTtl, maxTtl: this.config.maxTtl, now: this.deps.now,
         log: this.log.child({ component: 'dns' }),
@@ -148,6 +156,7 @@ export class Daemon {
     }
     // Keep the settings that need a restart as they are, take the zones as given.
     this.config = { ...this.config, zones: next.zones };
+    this.services = servicesOf(next.zones);
     if (diff.restartNeeded.length > 0) this.log.warn({ keys: diff.restartNeeded }, 'these settings change only after a restart');
     this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label) }, 'config reloaded');
     return diff;

@@ -44,6 +44,8 @@ export function summary(file: string, c: Config): string {
     `log_level  ${c.logLevel}`,
     `zones      ${c.zones.length === 0 ? '(none: forwarding only)' : c.zones.length}`,
     ...c.zones.map((z) => `  ${zoneLine(z, c.domain)}`),
+    ...sharedServices(c),
+    ...(c.hostDomain === undefined ? [] : [`hosts      h-<address>.${c.hostDomain} (SRV targets; no underscore)`]),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -52,5 +54,20 @@ function zoneLine(z: ZoneConfig, domain: string): string {
   const role = z.announce === undefined
     ? 'discover only'
     : `announce ${z.announce}, auth TCP ${z.authPort === 0 ? 'ephemeral' : String(z.authPort)}`;
-  return `_${z.label}._wherez.${domain}  ${role}, ttl ${z.ttl}s, min_peers ${z.minPeers}, passphrase ${z.passphraseSource}`;
+  const zone = `_wherez.${domain}`;
+  const names = z.service === undefined
+    ? '(no RFC 6335 service name: set service for _<service>._<proto> names)'
+    : `_${z.service}._${z.proto}.${zone}, _${z.service}._${z.proto}.${z.label}.${zone}`;
+  return `_${z.label}.${zone}  ${role}, ttl ${z.ttl}s, min_peers ${z.minPeers}, passphrase ${z.passphraseSource}\n    names ${names}`;
+}
+
+/** Zones sharing `_<service>._<proto>`: that name answers the union of their peers (said, never silent). */
+function sharedServices(c: Config): string[] {
+  const by = new Map<string, string[]>();
+  for (const z of c.zones) {
+    if (z.service === undefined) continue;
+    const name = `_${z.service}._${z.proto}._wherez.${c.domain}`;
+    by.set(name, [...(by.get(name) ?? []), z.label]);
+  }
+  return [...by].filter(([, labels]) => labels.length > 1).map(([name, labels]) => `  ${name} answers the union of zones ${labels.join(', ')}`);
 }

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Config, ZoneConfig } from './types.js';
 
 /** Settings bound into sockets at start: a reload that changes them needs a restart. */
-const RESTART_KEYS = ['listen', 'domain', 'forward', 'upstreams', 'allow', 'negativeTtl', 'maxTtl', 'stateDir', 'logLevel', 'dht', 'metrics'] as const;
+const RESTART_KEYS = ['listen', 'domain', 'forward', 'upstreams', 'allow', 'negativeTtl', 'maxTtl', 'stateDir', 'logLevel', 'dht', 'metrics', 'hostDomain'] as const;
 
 export interface ConfigDiff {
   /** Top-level keys (camelCase) that changed but only take effect after a restart. */

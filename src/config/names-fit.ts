@@ -27,3 +27,18 @@ export function checkNamesFit(domain: string, labels: readonly string[], found: 
     }
   }
 }
+
+/**
+ * `host_domain`, lower case. The server becomes authoritative for all of it (anything but the
+ * `h-<address>` names is NXDOMAIN there, never forwarded), so a domain that contains
+ * `_wherez.<domain>` hides every other name of `<domain>` from the upstreams: said as a warning.
+ */
+export function resolveHostDomain(raw: string | undefined, domain: string, found: Findings): string | undefined {
+  if (raw === undefined) return undefined;
+  const host = raw.toLowerCase();
+  if (domain === host || domain.endsWith(`.${host}`)) {
+    found.warn(['host_domain'], `contains _wherez.${domain}: every other name under ${host} is answered NXDOMAIN here, not forwarded; ` +
+      `prefer a name of its own, e.g. peers.${domain}`);
+  }
+  return host;
+}

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { deepFreeze } from './freeze.js';
 import { Findings, formatIssue, issuesError, type Locator } from './issues.js';
-import { checkNamesFit } from './names-fit.js';
+import { checkNamesFit, resolveHostDomain } from './names-fit.js';
 import { RESOLV_CONF_PATH } from './resolv-conf.js';
 import { resolveAllow, resolveDht, resolveListen, resolveMetrics } from './resolve-network.js';
 import { resolveUpstreams, type ResolvConfSource } from './resolve-upstreams.js';
@@ -63,6 +63,7 @@ export async function parseConfig(text: string, opts: ParseOptions): Promise<Loa
   const found = new Findings();
   const domain = raw.domain.toLowerCase();
   checkNamesFit(domain, Object.keys(raw.zones), found);
+  const hostDomain = resolveHostDomain(raw.host_domain, domain, found);
   const listen = resolveListen(raw.listen, found);
   const allow = resolveAllow(raw.allow, found);
   const dht = resolveDht(raw.dht, listen, found);
@@ -85,6 +86,7 @@ export async function parseConfig(text: string, opts: ParseOptions): Promise<Loa
     logLevel: raw.log_level,
     dht,
     metrics,
+    hostDomain,
     zones,
   };
   return deepFreeze({ config, warnings: found.warnings.map((w) => formatIssue(w, where)) });

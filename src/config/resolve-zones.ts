@@ -1,6 +1,7 @@
 import { endpointsCollide } from './endpoints.js';
 import type { Findings } from './issues.js';
 import { readPassphrase, type PassphraseDeps } from './passphrase.js';
+import { isServiceName } from '../dns/names.js';
 import type { RawConfig } from './schema.js';
 import type { Endpoint, ZoneConfig } from './types.js';
 
@@ -27,6 +28,9 @@ export async function resolveZones(
     if (z.auth_port !== undefined && z.announce === undefined) {
       found.warn([...at, 'auth_port'], 'unused without announce: peers only probe the auth port of hosts that announce');
     }
+    if (z.service === undefined && !isServiceName(label)) {
+      found.warn(at, `label is no RFC 6335 service name (1-15 letters, digits, inner hyphens, a letter): set service to also serve _<service>._${z.proto}._wherez.<domain>`);
+    }
     if (z.ttl > raw.max_ttl) found.warn([...at, 'ttl'], `exceeds max_ttl (${raw.max_ttl}); answers are capped at ${raw.max_ttl}`);
     if (pass === undefined) continue;
     zones.push({
@@ -37,6 +41,8 @@ export async function resolveZones(
       authPort: z.auth_port,
       ttl: z.ttl,
       minPeers: z.min_peers,
+      service: z.service ?? (isServiceName(label) ? label : undefined),
+      proto: z.proto,
     });
   }
   return zones;

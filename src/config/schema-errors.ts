@@ -53,6 +53,8 @@ function toIssue(err: ErrorObject, at: (string | number)[]): Issue | null {
 function patternMessage(at: (string | number)[]): string {
   const key = at[at.length - 1];
   if (key === 'domain') return 'must be a DNS name: labels of letters, digits and inner hyphens, 1-63 each, no leading or trailing dot';
+  if (key === 'host_domain') return 'must be a DNS name (no underscore): labels of letters, digits and inner hyphens, no leading or trailing dot';
+  if (key === 'service') return 'must be an RFC 6335 service name: 1-15 lower-case letters, digits and inner hyphens (no two in a row), at least one letter';
   if (key === 'passphrase_env') return 'must be an environment variable name (letters, digits, underscore; not starting with a digit)';
   return 'has an invalid format';
 }

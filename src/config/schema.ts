@@ -20,7 +20,7 @@ export const DEFAULTS = {
   state_dir: '/var/lib/wherez',
   log_level: 'info',
   dht: { bind: '0.0.0.0', port: 6881, bootstrap: PUBLIC_BOOTSTRAP },
-  zone: { ttl: 30, min_peers: 1 },
+  zone: { ttl: 30, min_peers: 1, proto: 'tcp' },
 } as const;
 
 /** Largest TTL we accept anywhere (one day), seconds. */
@@ -31,6 +31,12 @@ export const ZONE_LABEL_PATTERN = '^[a-z0-9]([a-z0-9-]{0,60}[a-z0-9])?$';
 const DOMAIN_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 export const DOMAIN_PATTERN = `^${DOMAIN_LABEL}(\\.${DOMAIN_LABEL})*$`;
 export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/**
+ * RFC 6335 5.1 service name: 1-15 letters, digits and hyphens, at least one letter, no hyphen at
+ * either end nor two in a row. Lower case here, as zone labels are (names compare case-blind anyway).
+ */
+export const SERVICE_NAME_PATTERN = '^(?=[a-z0-9-]{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$';
+export const PROTOS = ['tcp', 'udp'] as const;
 
 /** The document as it stands after schema validation (snake_case, defaults filled in). */
 export interface RawZone {
@@ -41,6 +47,8 @@ export interface RawZone {
   auth_port?: number;
   ttl: number;
   min_peers: number;
+  service?: string;
+  proto: (typeof PROTOS)[number];
 }
 
 export interface RawConfig {
@@ -55,6 +63,7 @@ export interface RawConfig {
   log_level: (typeof LOG_LEVELS)[number];
   dht: { bind: string; port: number; bootstrap: string[] };
   metrics?: string;
+  host_domain?: string;
   zones: Record<string, RawZone>;
 }
 
@@ -79,6 +88,8 @@ const zoneSchema = {
     auth_port: port(0, 'TCP port of the auth listener, announced in the DHT (0 = ephemeral)'),
     ttl: ttl(DEFAULTS.zone.ttl, 'upper bound of answer TTLs for this zone, seconds'),
     min_peers: { type: 'integer', minimum: 1, maximum: 1000, default: DEFAULTS.zone.min_peers, description: 'below this many peers, search faster' },
+    service: { type: 'string', pattern: SERVICE_NAME_PATTERN, description: 'RFC 6335 service name: names _<service>._<proto>._wherez.<domain> (default: the label)' },
+    proto: { type: 'string', enum: [...PROTOS], default: DEFAULTS.zone.proto, description: 'transport in the RFC 2782 name _<service>._<proto>' },
   },
   dependencies: { announce: ['auth_port'] },
 } as const;
@@ -96,6 +107,7 @@ export const configSchema = {
     max_ttl: ttl(DEFAULTS.max_ttl, 'no answer TTL exceeds this, seconds'),
     state_dir: { type: 'string', minLength: 1, default: DEFAULTS.state_dir, description: 'state directory (relative to the config file)' },
     log_level: { type: 'string', enum: [...LOG_LEVELS], default: DEFAULTS.log_level, description: 'pino log level' },
+    host_domain: { type: 'string', maxLength: 200, pattern: DOMAIN_PATTERN, description: 'also serve peer host names h-<address>.<host_domain> (no underscore) and use them as SRV targets' },
     metrics: { type: 'string', minLength: 1, description: 'IP:port of the HTTP endpoint for /metrics (Prometheus) and /status (JSON); omitted: off' },
     dht: {
       type: 'object',

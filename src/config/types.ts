@@ -19,6 +19,13 @@ export interface ZoneConfig {
   readonly ttl: number;
   /** Below this many verified peers discovery searches faster. */
   readonly minPeers: number;
+  /**
+   * RFC 6335 service name of the RFC 2782 names `_<service>._<proto>._wherez.<domain>`; the label
+   * by default. undefined when the label is no valid service name and none was set: the zone then
+   * has only its `_<label>` names.
+   */
+  readonly service: string | undefined;
+  readonly proto: 'tcp' | 'udp';
 }
 
 export interface Config {
@@ -44,6 +51,11 @@ export interface Config {
     readonly port: number;
     readonly bootstrap: readonly Endpoint[];
   };
+  /**
+   * When set, peers also get host names `h-<address>.<hostDomain>` (no underscore, for strict URL
+   * parsers) and SRV targets use them. Lower case.
+   */
+  readonly hostDomain: string | undefined;
   /** HTTP endpoint for /metrics and /status; undefined = off. */
   readonly metrics: Endpoint | undefined;
   readonly zones: readonly ZoneConfig[];

@@ -3,7 +3,7 @@ export type Rr =
   | { type: 'A' | 'AAAA'; name: string; ttl: number; address: Buffer }
   | { type: 'SRV'; name: string; ttl: number; priority: number; weight: number; port: number; target: string }
   | { type: 'TXT'; name: string; ttl: number; strings: readonly string[] }
-  | { type: 'PTR'; name: string; ttl: number; target: string }
+  | { type: 'PTR' | 'NS'; name: string; ttl: number; target: string }
   | {
       type: 'SOA'; name: string; ttl: number; mname: string; rname: string;
       serial: number; refresh: number; retry: number; expire: number; minimum: number;

@@ -10,18 +10,28 @@ import type { AllowCheck } from './allow.js';
 import { answerZone, type InZone } from './answer.js';
 import { CLASS, FLAG, RCODE, TYPE } from './dns-codes.js';
 import type { Forwarder } from './forward.js';
-import { classifyName } from './names.js';
+import { classifyHostZoneName, classifyName, isServiceName } from './names.js';
 import { parseQuery, type Query, type QueryError } from './query.js';
 import { errorReply, fitForwarded, replyLimit, zoneReply, type Transport } from './reply.js';
 import { countRcode, type DnsCounters } from './stats.js';
 import { ZoneReplyCache, zoneReplyKey } from './wire-cache.js';
-import type { ZoneLookup } from './zone-view.js';
+import type { IpAddr } from './ip.js';
+import type { ZoneLookup, ZoneService } from './zone-view.js';
 
 export interface ResponderOptions {
   /** `_wherez.<domain>`, lower case, validated. */
   zone: string;
   lookup: ZoneLookup;
   labels: () => readonly string[];
+  /**
+   * Service and proto per zone (RFC 2782 names). Absent: every label that is an RFC 6335 service
+   * name serves `_<label>._tcp`. Return the same array until it changes: it is keyed by identity.
+   */
+  services?: (() => readonly ZoneService[]) | undefined;
+  /** The underscore-free host zone (`host_domain`), lower case; absent: none. */
+  hostZone?: string | undefined;
+  /** Addresses the apex NS glue gives for `ns.<zone>` (our listeners). */
+  nsAddresses?: readonly IpAddr[] | undefined;
   /** Absent: split DNS, names outside the zone are REFUSED. */
   forwarder?: Forwarder | undefined;
   allow: AllowCheck;
@@ -46,6 +56,19 @@ export type Responder = (msg: Buffer, client: Client) => Buffer | null | Promise
 export function createResponder(opts: ResponderOptions): Responder {
   const { counters, log } = opts;
   const zoneLabels = opts.zone.split('.');
+  const hostZoneLabels = opts.hostZone?.split('.');
+  const nsAddresses = opts.nsAddresses ?? [];
+  const serviceKeys = new WeakMap<readonly ZoneService[], string>();
+  const servicesKey = (list: readonly ZoneService[]): string => {
+    let key = serviceKeys.get(list);
+    if (key === undefined) {
+      key = list.map((s) => `${s.label}=${s.service}.${s.proto}`).join(',');
+      serviceKeys.set(list, key);
+    }
+    return key;
+  };
+  const defaultServices = (labels: readonly string[]): ZoneService[] =>
+    labels.filter(isServiceName).map((label) => ({ label, service: label, proto: 'tcp' }));
   const ra = opts.forwarder !== undefined;
   const cache = new ZoneReplyCache(opts.now);
 
@@ -65,16 +88,21 @@ export function createResponder(opts: ResponderOptions): Responder {
   const zoneState = (labels: readonly string[]): string =>
     labels.map((l) => `${l}:${opts.lookup(l)?.version ?? '-'}`).join(',');
 
-  function answer(raw: Buffer, q: Query, where: InZone, client: Client): Buffer {
+  function answer(raw: Buffer, q: Query, where: InZone, apex: string, client: Client): Buffer {
     const limit = replyLimit(q.edns, client.transport);
     const labels = opts.labels();
-    const key = zoneReplyKey(q, limit, zoneState(labels));
+    const services = opts.services?.();
+    const state = services ? `${zoneState(labels)}|${servicesKey(services)}` : zoneState(labels);
+    const key = zoneReplyKey(q, limit, state);
     const hit = cache.get(key, raw, q);
     if (hit) {
       counters.zoneCacheHits++;
       return finish(hit);
     }
-    const ctx = { zone: opts.zone, lookup: opts.lookup, labels, negativeTtl: opts.negativeTtl, maxTtl: opts.maxTtl, now: opts.now() };
+    const ctx = {
+      zone: opts.zone, apex, hostZone: opts.hostZone, lookup: opts.lookup, labels, services: services ?? defaultServices(labels),
+      nsAddresses, negativeTtl: opts.negativeTtl, maxTtl: opts.maxTtl, now: opts.now(),
+    };
     const reply = zoneReply(raw, q, answerZone(where, q.qtype, ctx), limit, ra);
     cache.set(key, reply);
     return finish(reply);
@@ -104,8 +132,10 @@ export function createResponder(opts: ResponderOptions): Responder {
     if (q.qclass !== CLASS.IN && q.qclass !== CLASS.ANY) return fail(raw, q, RCODE.REFUSED);
     if (q.qtype === TYPE.AXFR || q.qtype === TYPE.IXFR) return fail(raw, q, RCODE.REFUSED);
     const where = classifyName(q.labels, zoneLabels);
-    if (where.kind === 'outside') return forward(raw, q, client);
-    return answer(raw, q, where, client);
+    if (where.kind !== 'outside') return answer(raw, q, where, opts.zone, client);
+    const inHosts = hostZoneLabels ? classifyHostZoneName(q.labels, hostZoneLabels) : where;
+    if (inHosts.kind !== 'outside') return answer(raw, q, inHosts, opts.hostZone as string, client);
+    return forward(raw, q, client);
   }
 
   const onError = (raw: Buffer, err: unknown): Buffer | null => {

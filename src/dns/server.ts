@@ -12,16 +12,17 @@ import { silentLogger, type Logger } from '../log.js';
 import { DEFAULTS } from '../config/schema.js';
 import { createAllowCheck } from './allow.js';
 import { createForwarder, type Forwarder } from './forward.js';
-import { zoneName } from './names.js';
+import { isValidName, zoneName } from './names.js';
 import { createResponder } from './responder.js';
 import { createCounters, snapshotCounters, type DnsCounters } from './stats.js';
 import { listenTcp, TCP_IDLE_TIMEOUT_MS, TCP_MAX_CONNECTIONS, TCP_QUERY_DEADLINE_MS, type TcpListener } from './tcp.js';
 import { bindUdp, type UdpListener } from './udp.js';
-import type { ZoneLookup } from './zone-view.js';
+import { parseIp, type IpAddr } from './ip.js';
+import type { ZoneLookup, ZoneService } from './zone-view.js';
 
 export type { DnsCounters } from './stats.js';
 export type { Endpoint } from '../config/types.js';
-export type { ZoneLookup, ZoneSnapshot, ZonePeer } from './zone-view.js';
+export type { ZoneLookup, ZoneSnapshot, ZonePeer, ZoneService } from './zone-view.js';
 
 /** Tries to find a port free for both UDP and TCP when asked for port 0. */
 const EPHEMERAL_BIND_ATTEMPTS = 20;
@@ -35,6 +36,13 @@ export interface DnsServerOptions {
   lookup: ZoneLookup;
   /** The configured labels, called per query: a reload takes effect at once. */
   labels: () => readonly string[];
+  /**
+   * Service and proto per zone for the RFC 2782 / DNS-SD names, called per query; return the same
+   * array until it changes. Absent: each label that is an RFC 6335 service name serves `_<label>._tcp`.
+   */
+  services?: () => readonly ZoneService[];
+  /** Also serve `h-<address>.<hostDomain>` (underscore-free) and use those names as SRV targets. */
+  hostDomain?: string;
   /** Forward names outside the zone to `upstreams` (default true, as in the config; none given: SERVFAIL); false answers them REFUSED. */
   forward?: boolean;
   upstreams?: readonly Endpoint[];
@@ -71,6 +79,18 @@ export interface DnsServer {
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);
+/** A wildcard listener is reached on loopback by the resolver on the same host (the usual setup). */
+const WILDCARD_GLUE: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
+
+/** The addresses the apex NS glue gives: our listeners, each once. */
+export function glueAddresses(bound: readonly BoundEndpoint[]): IpAddr[] {
+  const out = new Map<string, IpAddr>();
+  for (const b of bound) {
+    const ip = parseIp(WILDCARD_GLUE[b.host] ?? b.host);
+    if (ip) out.set(ip.label, ip);
+  }
+  return [...out.values()];
+}
 
 /** True when sending to `up` would reach one of our own listeners: a one-hop forwarding loop. */
 function isOwnEndpoint(up: Endpoint, bound: readonly BoundEndpoint[]): boolean {
@@ -82,6 +102,10 @@ function isOwnEndpoint(up: Endpoint, bound: readonly BoundEndpoint[]): boolean {
 export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const zone = zoneName(opts.domain ?? DEFAULTS.domain);
   if (!zone) throw wherezError('WHEREZ_ARGUMENT', `domain "${opts.domain}" cannot carry _wherez.<domain> names`);
+  const hostZone = opts.hostDomain?.toLowerCase().replace(/\.$/, '');
+  if (hostZone !== undefined && (!isValidName(hostZone) || hostZone.includes('_'))) {
+    throw wherezError('WHEREZ_ARGUMENT', `hostDomain "${opts.hostDomain}" is not an underscore-free DNS name`);
+  }
   const allow = createAllowCheck(opts.allow ?? DEFAULTS.allow);
   const log = opts.log ?? silentLogger();
   const counters = createCounters();
@@ -138,7 +162,8 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       forwarder = createForwarder({ upstreams, now, maxTtl, log, counters, attemptTimeoutMs: opts.forwardAttemptTimeoutMs,
         deadlineMs: opts.forwardDeadlineMs, cacheEntries: opts.forwardCacheEntries });
     }
-    responderRef.respond = createResponder({ zone: zone as string, lookup: opts.lookup, labels: opts.labels, forwarder, allow,
+    responderRef.respond = createResponder({ zone: zone as string, lookup: opts.lookup, labels: opts.labels, services: opts.services,
+      hostZone, nsAddresses: glueAddresses(bound), forwarder, allow,
       negativeTtl: opts.negativeTtl ?? DEFAULTS.negative_ttl, maxTtl, now, log, counters });
     log.info({ listen: bound.map((b) => fmt(b.host, b.port)), zone, forward: Boolean(forwarder) }, 'dns server listening');
     return bound;

@@ -14,7 +14,7 @@ const scratch = Buffer.allocUnsafe(65535 + SLACK_BYTES);
 /** Compression pointers carry a 14-bit offset. */
 const MAX_POINTER_OFFSET = 0x3fff;
 
-const RR_TYPE: Record<Rr['type'], number> = { A: TYPE.A, AAAA: TYPE.AAAA, SRV: TYPE.SRV, TXT: TYPE.TXT, PTR: TYPE.PTR, SOA: TYPE.SOA };
+const RR_TYPE: Record<Rr['type'], number> = { A: TYPE.A, AAAA: TYPE.AAAA, SRV: TYPE.SRV, TXT: TYPE.TXT, PTR: TYPE.PTR, NS: TYPE.NS, SOA: TYPE.SOA };
 
 export interface WriterMark { pos: number; added: number }
 
@@ -118,6 +118,7 @@ export class WireWriter {
         }
         break;
       case 'PTR':
+      case 'NS':
         this.name(rr.target, false);
         break;
       case 'SOA':

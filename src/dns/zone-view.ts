@@ -31,3 +31,13 @@ export interface ZoneSnapshot {
 
 /** Returns the zone's snapshot, or undefined when the label is not configured. */
 export type ZoneLookup = (label: string) => ZoneSnapshot | undefined;
+
+/**
+ * How programs name a zone: RFC 2782 `_<service>._<proto>._wherez.<domain>`. Several zones may
+ * share a service and proto; that name then answers the union of their peers.
+ */
+export interface ZoneService {
+  readonly label: string;
+  readonly service: string;
+  readonly proto: 'tcp' | 'udp';
+}

@@ -46,8 +46,11 @@ test('node:dns (c-ares): resolveSrv, resolve4, resolve6, resolveTxt, resolvePtr,
     assert.deepEqual(await r.resolve6('_ldap._wherez.local'), ['2001:db8::5']);
     assert.deepEqual(await r.resolveTxt('_ldap._wherez.local'), [['peers=4', 'stale=0']]);
     assert.deepEqual(await r.resolvePtr('_services._dns-sd._udp._wherez.local'),
-      ['_ldap._wherez.local', '_empty._wherez.local', '_many._wherez.local']);
+      ['_ldap._tcp._wherez.local', '_empty._tcp._wherez.local', '_many._tcp._wherez.local'], 'RFC 6763 service types');
     assert.equal((await r.resolvePtr('_ldap._wherez.local')).length, 4);
+    assert.equal((await r.resolvePtr('_ldap._tcp._wherez.local')).length, 4);
+    assert.deepEqual((await r.resolveSrv('_ldap._tcp._wherez.local')).map((s) => `${s.name}:${s.port}`),
+      srv.map((s) => `${s.name}:${s.port}`), 'the RFC 2782 name answers as the short one');
     await assert.rejects(r.resolveSrv('_nope._wherez.local'), { code: 'ENOTFOUND' });
     await assert.rejects(r.resolveSrv('_empty._wherez.local'), { code: 'ENODATA' });
     await assert.rejects(r.resolve4('example.com'), { code: 'EREFUSED' });

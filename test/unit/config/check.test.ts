@@ -62,7 +62,9 @@ test('check prints warnings on stderr and forwarding details on stdout', async (
     assert.match(r.out, /listen +127\.0\.0\.1:5300, \[::1\]:5300/);
     assert.match(r.out, /forward +yes, to 192\.0\.2\.1:53, \[2001:db8::1\]:5353/);
     assert.match(r.out, /bootstrap \(none: standalone node\)/);
-    assert.match(r.out, /zones +2\n +_mail\._wherez\.corp\.example +discover only, .*passphrase env:MAIL_KEY\n +_web\._wherez\.corp\.example +announce 443, auth TCP 40002, .*passphrase inline\n/);
+    assert.match(r.out, new RegExp(['zones +2', ' +_mail\\._wherez\\.corp\\.example +discover only, .*passphrase env:MAIL_KEY',
+      ' +names _mail\\._tcp\\._wherez\\.corp\\.example, _mail\\._tcp\\.mail\\._wherez\\.corp\\.example',
+      ' +_web\\._wherez\\.corp\\.example +announce 443, auth TCP 40002, .*passphrase inline', ' +names _web\\._tcp\\._wherez\\.corp\\.example'].join('\n')));
     assert.ok(!r.out.includes('secret-value') && !r.err.includes('secret-value'));
   });
 });

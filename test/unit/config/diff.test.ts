@@ -4,12 +4,12 @@ import { diffConfig } from '../../../src/config/diff.js';
 import type { Config, ZoneConfig } from '../../../src/config/types.js';
 
 const zone = (label: string, pass = 'x', extra: Partial<ZoneConfig> = {}): ZoneConfig => ({
-  label, passphrase: Buffer.from(pass), passphraseSource: 'inline', announce: undefined, authPort: undefined, ttl: 30, minPeers: 1, ...extra,
+  label, passphrase: Buffer.from(pass), passphraseSource: 'inline', announce: undefined, authPort: undefined, ttl: 30, minPeers: 1, service: label, proto: 'tcp', ...extra,
 });
 const base: Config = {
   listen: [{ host: '127.0.0.1', port: 53 }], domain: 'local', forward: true, upstreams: [], allow: ['127.0.0.0/8'],
   negativeTtl: 5, maxTtl: 300, stateDir: '/tmp/x', logLevel: 'info',
-  dht: { bind: '0.0.0.0', port: 6881, bootstrap: [] }, metrics: undefined, zones: [zone('a'), zone('b'), zone('c')],
+  dht: { bind: '0.0.0.0', port: 6881, bootstrap: [] }, metrics: undefined, hostDomain: undefined, zones: [zone('a'), zone('b'), zone('c')],
 };
 
 test('zones added, removed and changed; unchanged zones are left alone', () => {

@@ -53,3 +53,24 @@ test('metrics: off by default; IP:port with an explicit port; never on a DNS lis
   assert.match(noPort.message, /give the port too/);
   await rejects(parse(yaml('listen: ["127.0.0.1:5300"]', 'metrics: "127.0.0.1:5300"')), 'WHEREZ_CONFIG_INVALID', 'metrics', 2);
 });
+
+test('service and proto: RFC 6335 service name (default the label), tcp or udp (default tcp)', async () => {
+  const { config, warnings } = await parse(yaml('zones:', ...z('ldap'), ...z('kdc', 'service: kerberos', 'proto: udp'),
+    ...z('directory-servers-east', 'proto: tcp')));
+  assert.deepEqual(config.zones.map((x) => [x.label, x.service, x.proto]),
+    [['ldap', 'ldap', 'tcp'], ['kdc', 'kerberos', 'udp'], ['directory-servers-east', undefined, 'tcp']]);
+  assert.ok(warnings.some((w) => /^zones\.yaml:8: zones\.directory-servers-east: label is no RFC 6335 service name.*set service/.test(w)), warnings.join('\n'));
+  for (const [bad, line] of [['service: LDAP', 4], ['service: a--b', 4], ['service: sixteen-chars-xx', 4], ['service: "123"', 4]] as const) {
+    const err = await rejects(parse(yaml('zones:', ...z('a', bad))), 'WHEREZ_CONFIG_INVALID', 'zones.a.service', line);
+    assert.match(err.message, /RFC 6335 service name/);
+  }
+  await rejects(parse(yaml('zones:', ...z('a', 'proto: sctp'))), 'WHEREZ_CONFIG_INVALID', 'zones.a.proto', 4);
+});
+
+test('host_domain: an underscore-free DNS name, lower-cased; containing _wherez.<domain> warns', async () => {
+  assert.equal((await parse('host_domain: Peers.Example.Internal\n')).config.hostDomain, 'peers.example.internal');
+  assert.equal((await parse('')).config.hostDomain, undefined);
+  await rejects(parse('host_domain: _wherez.internal\n'), 'WHEREZ_CONFIG_INVALID', 'host_domain', 1);
+  const { warnings } = await parse(yaml('domain: corp.internal', 'host_domain: internal'));
+  assert.match(warnings.join('\n'), /zones\.yaml:2: host_domain: contains _wherez\.corp\.internal: every other name under internal is answered NXDOMAIN/);
+});

@@ -93,7 +93,6 @@ test('unknown names are NXDOMAIN, existing names without the type NODATA, both w
     ['_ldap._wherez.local', 'UNKNOWN_65280', RCODE.NOERROR],
     ['_ldap._wherez.local', 'AAAA', RCODE.NOERROR],
     ['h-10-0-0-1._wherez.local', 'AAAA', RCODE.NOERROR],
-    ['_wherez.local', 'NS', RCODE.NOERROR],
     ['_wherez.local', 'A', RCODE.NOERROR],
     ['_dns-sd._udp._wherez.local', 'PTR', RCODE.NOERROR],
     ['_udp._wherez.local', 'PTR', RCODE.NOERROR],
@@ -131,7 +130,8 @@ test('DNS-SD: service types, instances with SRV and TXT', async () => {
   const zones = new MemoryZones({ ldap: { peers: peers(2) }, web: {} });
   const { ask } = makeResponder(zones);
   let { p } = await ask(query('_services._dns-sd._udp._wherez.local', 'PTR'));
-  assert.deepEqual(p.answers?.map((a) => (a as Rec).data), ['_ldap._wherez.local', '_web._wherez.local']);
+  // RFC 6763 7: service types are `_<service>._tcp|_udp` (the `_<label>` short names are not listed).
+  assert.deepEqual(p.answers?.map((a) => (a as Rec).data), ['_ldap._tcp._wherez.local', '_web._tcp._wherez.local']);
   ({ p } = await ask(query('_ldap._wherez.local', 'PTR')));
   assert.deepEqual(p.answers?.map((a) => (a as Rec).data), ['i-10-0-0-1-8000._ldap._wherez.local', 'i-10-0-0-2-8001._ldap._wherez.local']);
   assert.deepEqual(p.additionals?.map((a) => `${a.type} ${a.name}`), [
@@ -158,7 +158,7 @@ test('names that cannot be built and unusable peers are left out, never crash', 
     { host: 'fe80::1%eth0', port: 1, expiresAt: NOW + 1e5 }, { host: '10.0.0.2', port: 2, expiresAt: NaN }] } });
   const { ask, counters } = makeResponder(zones);
   let { p } = await ask(query('_services._dns-sd._udp._wherez.local', 'PTR'));
-  assert.deepEqual(p.answers?.map((a) => (a as Rec).data), ['_ldap._wherez.local']);
+  assert.deepEqual(p.answers?.map((a) => (a as Rec).data), ['_ldap._tcp._wherez.local'], 'a 63-character label is no service name');
   ({ p } = await ask(query('_ldap._wherez.local', 'SRV')));
   assert.deepEqual(p.answers?.map((a) => [(a as Rec & { data: { port: number } }).data.port, (a as Rec).ttl]), [[2, 0]]);
   assert.equal(counters.internalErrors, 0);

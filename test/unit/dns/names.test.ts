@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipFromLabel, parseIp } from '../../../src/dns/ip.js';
-import { classifyName, hostName, instanceName, isValidName, serviceName, zoneName } from '../../../src/dns/names.js';
+import { classifyHostZoneName, classifyName, hostName, instanceName, isServiceName, isValidName, serviceName, zoneName } from '../../../src/dns/names.js';
 
 const ZONE = ['_wherez', 'local'];
 const cls = (name: string) => classifyName(name.split('.'), ZONE);
@@ -38,7 +38,17 @@ test('query names classify by their place under _wherez.<domain>', () => {
   assert.deepEqual(cls('i-10-0-0-5-8080._ldap._wherez.local'), { kind: 'instance', label: 'ldap', addr: parseIp('10.0.0.5'), port: 8080 });
   assert.deepEqual(cls('i-2001-0db8-0000-0000-0000-0000-0000-0001-443._web._wherez.local'),
     { kind: 'instance', label: 'web', addr: parseIp('2001:db8::1'), port: 443 });
-  for (const unknown of ['www._wherez.local', '_._wherez.local', 'h-10-0-0._wherez.local', 'i-10-0-0-5-0._ldap._wherez.local',
+  assert.deepEqual(cls('db._wherez.local'), { kind: 'label-host', label: 'db' });
+  assert.deepEqual(cls('_tcp.db._wherez.local'), { kind: 'label-host', label: 'db', proto: 'tcp' });
+  assert.deepEqual(cls('ns._wherez.local'), { kind: 'ns' });
+  assert.deepEqual(cls('_ldap._tcp._wherez.local'), { kind: 'type', service: 'ldap', proto: 'tcp' });
+  assert.deepEqual(cls('_kerberos._udp._wherez.local'), { kind: 'type', service: 'kerberos', proto: 'udp' });
+  assert.deepEqual(cls('_mongodb._tcp.db._wherez.local'), { kind: 'label-type', service: 'mongodb', proto: 'tcp', label: 'db' });
+  assert.deepEqual(cls('i-10-0-0-5-389._ldap._tcp._wherez.local'),
+    { kind: 'type-instance', service: 'ldap', proto: 'tcp', addr: parseIp('10.0.0.5'), port: 389 });
+  for (const which of ['b', 'db', 'lb']) assert.deepEqual(cls(`${which}._dns-sd._udp._wherez.local`), { kind: 'browse', which });
+  assert.deepEqual(cls('_tcp._wherez.local'), { kind: 'service', label: 'tcp' }, 'a label first; the answer decides (ENT)');
+  for (const unknown of ['_._wherez.local', '_ldap._sctp.x._wherez.local', 'x._ldap._tcp._wherez.local', 'r._dns-sd._udp._wherez.local', 'h-10-0-0._wherez.local', 'i-10-0-0-5-0._ldap._wherez.local',
     'i-10-0-0-5-65536._ldap._wherez.local', 'i-10-0-0-5._ldap._wherez.local', 'x._ldap._wherez.local', 'a.b.c.d._wherez.local']) {
     assert.deepEqual(cls(unknown), { kind: 'unknown' }, unknown);
   }
@@ -64,4 +74,21 @@ test('built names are validated; one that cannot be built is null, never a corru
   assert.equal(isValidName('a..b'), false);
   assert.equal(isValidName(`${'a'.repeat(63)}.b`), true);
   assert.equal(isValidName(`${'a'.repeat(64)}.b`), false);
+});
+
+test('the underscore-free host zone holds its apex, ns and h-<address> names only', () => {
+  const hz = ['peers', 'example', 'internal'];
+  const hcls = (name: string) => classifyHostZoneName(name.split('.'), hz);
+  assert.deepEqual(hcls('peers.example.internal'), { kind: 'apex' });
+  assert.deepEqual(hcls('ns.peers.example.internal'), { kind: 'ns' });
+  assert.deepEqual(hcls('h-10-0-0-5.peers.example.internal'), { kind: 'host', addr: parseIp('10.0.0.5') });
+  for (const name of ['db.peers.example.internal', '_ldap._tcp.peers.example.internal', 'h-10-0-0.peers.example.internal', 'x.h-10-0-0-5.peers.example.internal']) {
+    assert.deepEqual(hcls(name), { kind: 'unknown' }, name);
+  }
+  assert.deepEqual(hcls('example.internal'), { kind: 'outside' });
+});
+
+test('RFC 6335 service names: 1-15 characters, a letter, inner single hyphens', () => {
+  for (const ok of ['ldap', 'kerberos', 'mongodb', 'x', 'a-b-c', '1c-server', 'abcdefghijklmno']) assert.ok(isServiceName(ok), ok);
+  for (const bad of ['', '123', '-ldap', 'ldap-', 'a--b', 'abcdefghijklmnop', 'LDAP', 'a_b', 'a.b']) assert.ok(!isServiceName(bad), bad);
 });
