@@ -87,7 +87,9 @@ export function typeInstance(where: Extract<ZoneName, { kind: 'type-instance' }>
 
 /** `_<service>._<proto>.<label>.<zone>`: that one zone's SRV (what mongodb+srv://<label>.<zone> asks). */
 export function labelType(where: Extract<ZoneName, { kind: 'label-type' }>, qtype: number, ctx: ZoneContext): AnswerSet {
-  const view = typeView(where.service, where.proto, ctx, where.label);
+  // Targets stay under `_wherez.<domain>` even with host_domain: mongodb+srv (and the drivers
+  // copying its rule) reject SRV targets outside the parent domain of the host in the URL.
+  const view = typeView(where.service, where.proto, { ...ctx, hostZone: undefined }, where.label);
   const base = view && labelHostName(where.label, ctx.zone);
   const name = base && serviceTypeName(where.service, where.proto, base);
   if (!view || !name) return negative(RCODE.NXDOMAIN, ctx);

@@ -1,29 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runCli, runNode } from '../helpers/cli.js';
+import { createNetns, isRoot } from '../helpers/netns.js';
 import { startServe, type ServeNode } from '../helpers/serve.js';
 import { waitFor } from '../helpers/wait.js';
 
-const run = promisify(execFile);
 const UPSTREAM = fileURLToPath(new URL('../helpers/dns-upstream.js', import.meta.url));
-const isRoot = process.getuid?.() === 0;
-
-async function inNs(ns: string, cmd: string, args: string[]): Promise<string> {
-  const { stdout } = await run('ip', ['netns', 'exec', ns, cmd, ...args], { timeout: 10_000 });
-  return stdout;
-}
 
 test('unmodified clients in a network namespace resolve through wherez on port 53', { skip: !isRoot && 'needs root for ip netns' }, async (t) => {
-  const ns = `wherez-t${process.pid}`;
-  await run('ip', ['netns', 'add', ns]);
-  t.after(async () => { await run('ip', ['netns', 'del', ns]).catch(() => undefined); await rm(`/etc/netns/${ns}`, { recursive: true, force: true }); });
-  await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-  await mkdir(`/etc/netns/${ns}`, { recursive: true });
-  await writeFile(`/etc/netns/${ns}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n');
+  const netns = await createNetns('t');
+  t.after(() => netns.close());
+  const ns = netns.name;
+  const inNs = (_ns: string, cmd: string, args: string[]): Promise<string> => netns.exec(cmd, args);
 
   // Inside the namespace: a DHT swarm, a stand-in upstream, a peer daemon, and wherez on :53.
   const testnet = runCli(['testnet', '--nodes', '10'], {}, ns);

@@ -106,6 +106,9 @@ test('host_domain: underscore-free SRV targets and host names, its own SOA, noth
   assert.deepEqual(p.answers?.map((a) => (a as Rec & { data: { target: string } }).data.target),
     ['h-10-0-0-1.peers.example.internal', 'h-10-0-0-2.peers.example.internal']);
   assert.deepEqual(owners(p.additionals), ['A h-10-0-0-1.peers.example.internal', 'A h-10-0-0-2.peers.example.internal']);
+  ({ p } = await ask(query('_mongodb._tcp.db._wherez.local', 'SRV')));
+  assert.deepEqual(p.answers?.map((a) => (a as Rec & { data: { target: string } }).data.target),
+    ['h-2001-0db8-0000-0000-0000-0000-0000-0005._wherez.local'], 'mongodb+srv wants targets under the URL\'s parent domain');
   ({ p } = await ask(query('h-10-0-0-2.peers.example.internal', 'A')));
   assert.deepEqual(p.answers?.map((a) => [a.name, (a as Rec).data]), [['h-10-0-0-2.peers.example.internal', '10.0.0.2']]);
   ({ p } = await ask(query('h-10-0-0-2._wherez.local', 'A')));
