@@ -6,35 +6,8 @@ import dnsPacket from 'dns-packet';
 import { frame, query, tcpConnect, tcpExchange, udpExchange } from '../helpers/dns-client.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { startUpstream } from '../helpers/dns-upstream.js';
+import { hostile, junk, prng } from '../helpers/hostile-dns.js';
 import { MemoryZones, peers } from '../helpers/dns-zones.js';
-
-/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SEEDS = [
-  query('_ldap._wherez.local', 'SRV', { edns: 1232 }),
-  query('i-10-0-0-1-8000._ldap._wherez.local', 'TXT'),
-  query('_services._dns-sd._udp._wherez.local', 'PTR', { edns: 512, dnssecOk: true }),
-  query('h-10-0-0-2._wherez.local', 'A'),
-  query('example.com', 'AAAA'),
-];
-
-function hostile(rand: () => number): Buffer {
-  const kind = rand();
-  if (kind < 0.3) return Buffer.from(Array.from({ length: Math.floor(rand() * 64) }, () => Math.floor(rand() * 256)));
-  const b = Buffer.from(SEEDS[Math.floor(rand() * SEEDS.length)] as Buffer);
-  if (kind < 0.4) return b.subarray(0, Math.floor(rand() * b.length));
-  for (let i = 0, n = 1 + Math.floor(rand() * 8); i < n; i++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
-  if (kind < 0.5) b[2] = (b[2] as number) & 0x7f; // keep QR clear so more of them reach the parser
-  return b;
-}
 
 function checkReply(reply: Buffer): void {
   assert.ok(reply.length >= 12);
@@ -64,7 +37,7 @@ test('fuzz: thousands of random and mutated packets over UDP and TCP; valid quer
       const { sock: tcp } = await tcpConnect(port);
       tcp.on('error', () => {});
       tcp.write(Buffer.concat(Array.from({ length: 100 }, () => frame(hostile(rand)))));
-      if (rand() < 0.5) tcp.write(Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => Math.floor(rand() * 256))));
+      if (rand() < 0.5) tcp.write(junk(rand, 40));
       tcp.destroy();
       const ok = await tcpExchange(port, query('_ldap._wherez.local', 'SRV', { id: round }));
       assert.equal(dnsPacket.decode(ok).answers?.length, 3);

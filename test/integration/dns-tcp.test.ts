@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import type net from 'node:net';
 import dnsPacket from 'dns-packet';
-import { frame, query, tcpConnect, tcpExchange, udpExchange } from '../helpers/dns-client.js';
+import { frame, query, tcpConnect, tcpExchange, udpExchange, type FrameReader } from '../helpers/dns-client.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { startUpstream } from '../helpers/dns-upstream.js';
 import { MemoryZones, peers } from '../helpers/dns-zones.js';
+import { waitFor } from '../helpers/wait.js';
 
 const zones = () => new MemoryZones({ ldap: { peers: peers(3, 60_000, Date.now()) }, many: { peers: peers(40, 60_000, Date.now()) } });
 
@@ -76,20 +78,47 @@ test('a client that half-closes after asking still gets its answers, then the se
   }
 });
 
-test('connection cap: connections beyond it are closed; a client that never reads stalls nobody', async () => {
+test('connection cap: with the cap held, another connection is closed unanswered; a freed slot serves the next one', async () => {
   const { server, port } = await startDnsServer(zones(), { maxTcpConnections: 2 });
+  const held = [await tcpConnect(port), await tcpConnect(port)];
+  const ask = async (c: { sock: net.Socket; reader: FrameReader }, id: number): Promise<number | undefined> => {
+    c.sock.write(frame(query('_ldap._wherez.local', 'SRV', { id })));
+    return dnsPacket.decode(await c.reader.next()).id;
+  };
+  let extra: { sock: net.Socket; reader: FrameReader } | undefined;
+  let next: { sock: net.Socket; reader: FrameReader } | undefined;
+  try {
+    // Both held connections are accepted and served: the cap is full, not merely not exceeded.
+    assert.deepEqual([await ask(held[0]!, 1), await ask(held[1]!, 2)], [1, 2]);
+    assert.equal(server.stats().tcpConnectionsOpen, 2);
+    extra = await tcpConnect(port);
+    let answered = false;
+    void extra.reader.next().then(() => { answered = true; });
+    extra.sock.write(frame(query('_ldap._wherez.local', 'SRV', { id: 3 })));
+    await once(extra.sock, 'close');
+    assert.equal(answered, false, 'over the cap: closed without an answer');
+    assert.equal(server.stats().tcpConnectionsOpen, 2);
+    held[0]!.sock.destroy();
+    await waitFor(() => server.stats().tcpConnectionsOpen === 1, 2_000, 'the slot to be freed');
+    next = await tcpConnect(port);
+    assert.equal(await ask(next, 4), 4, 'a freed slot is served');
+  } finally {
+    for (const c of [...held, extra, next]) c?.sock.destroy();
+    await server.close();
+  }
+});
+
+test('a client that never reads its answers stalls nobody', async () => {
+  const { server, port } = await startDnsServer(zones());
   const reader = await tcpConnect(port);
   const hog = await tcpConnect(port);
   try {
     // The hog asks for ~3 KB answers a thousand times and never reads them.
     hog.sock.pause();
     hog.sock.write(Buffer.concat(Array.from({ length: 1000 }, () => frame(query('_many._wherez.local', 'SRV')))));
-    const extra = await tcpConnect(port);
-    await once(extra.sock, 'close');
     reader.sock.write(frame(query('_ldap._wherez.local', 'SRV', { id: 77 })));
     assert.equal(dnsPacket.decode(await reader.reader.next()).id, 77);
     assert.ok(await udpExchange(port, query('_ldap._wherez.local', 'SRV'), { timeoutMs: 500 }));
-    assert.ok(server.stats().tcpConnectionsOpen <= 2);
   } finally {
     reader.sock.destroy();
     hog.sock.destroy();
