@@ -45,8 +45,8 @@ export function createMetrics(status: () => DaemonStatus): Registry {
     (s) => s.zones.flatMap((z) => Object.entries(z.discovery.failures).map(([reason, v]): [Labels, number] => [{ zone: z.label, reason }, v ?? 0])), status);
   readCounter(reg, 'wherez_discovery_self_contacts_total', 'Contacts that were our own listener (expected; not failures)', ['zone'], perZone((z) => z.discovery.selfContacts), status);
   readCounter(reg, 'wherez_auth_answered_total', 'Challenges answered by the auth listener', ['zone'], perZone((z) => z.auth?.answered ?? 0), status);
-  readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, timeout, over cap)', ['zone'],
-    perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap : 0)), status);
+  readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, deadline, over the source share or cap, preempted by a fairer source)', ['zone'],
+    perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap + z.auth.preempted : 0)), status);
   readGauge(reg, 'wherez_dht_nodes', 'Nodes in the DHT routing table', [], (s) => [[{}, s.dht.nodes]], status);
   readCounter(reg, 'wherez_dht_garbage_contacts_total', 'Unusable DHT contacts dropped', [], (s) => [[{}, s.dht.garbageContacts]], status);
   readCounter(reg, 'wherez_dht_out_of_scope_contacts_total', 'DHT contacts never dialled: a loopback, link-local or private host named by a less local node', [], (s) => [[{}, s.dht.outOfScopeContacts]], status);

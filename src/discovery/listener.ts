@@ -4,7 +4,11 @@ import { silentLogger } from '../log.js';
 import { listenError } from '../errors.js';
 import { CHALLENGE_MESSAGE_BYTES, decodeChallenge, respondV1 } from './handshake-v1.js';
 import { SelfDetector } from './self-detector.js';
-import { AUTH_MAX_CONNECTIONS, AUTH_READ_TIMEOUT_MS } from './timing.js';
+import {
+  AUTH_CONNECTION_DEADLINE_MS, AUTH_LINGER_MS, AUTH_LISTEN_BACKLOG, AUTH_MAX_CONNECTIONS, AUTH_MAX_CONNECTIONS_PER_IP,
+  AUTH_MAX_CONNECTIONS_PER_PREFIX,
+} from './timing.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { serveV2, type V2ListenerContext } from './v2/listener-session.js';
 import { V2_FIRST_BYTE } from './v2/wire.js';
 
@@ -23,8 +27,15 @@ export interface AuthListenerOptions {
   /** Default v1 (this class predates v2). v2 and both need `v2`. */
   protocol?: Protocol;
   v2?: V2ListenerContext;
-  readTimeoutMs?: number;
+  /**
+   * Deadline of a connection from accept to close, whatever it sends (v1); a v2 session, once
+   * its first message is read, runs under its own lifetime.
+   */
+  deadlineMs?: number;
+  /** Connection slots: in all, per source IP, per /24 (IPv4) or /56 (IPv6). */
   maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  maxConnectionsPerPrefix?: number;
   log?: Logger;
 }
 
@@ -34,7 +45,10 @@ export interface AuthListenerStats {
   junk: number;
   timeouts: number;
   self: number;
+  /** Refused: the source's share or all slots taken. */
   overCap: number;
+  /** Closed to give the slot to a source holding fewer (see ConnectionSlots). */
+  preempted: number;
   acceptErrors: number;
 }
 
@@ -42,25 +56,35 @@ export interface AuthListenerStats {
  * The auth server of one zone. Byte 0 of a connection picks the handshake (design 4.4): 0x00 is
  * v2, 'w' is v1, each only when the zone speaks it; anything else closes without a reply.
  *
- * v1: one TCP listener per passphrase. Reads exactly 36 bytes under a
- * deadline, answers with the 34-byte response and closes, exactly like the Go server, but
- * with a deadline and a connection cap. Accept errors (EMFILE when fds run out) are counted and
- * survived: libuv keeps the listening socket, so the listener recovers once fds free up.
+ * Before any handshake, a connection takes a slot shared fairly per source (ConnectionSlots, for
+ * both protocols) and runs under one deadline from accept: sending a challenge does not clear it.
+ *
+ * v1: one TCP listener per passphrase. Reads exactly 36 bytes, answers with the 34-byte
+ * response and closes, exactly like the Go server; a client that never sends its FIN after our
+ * answer is destroyed soon after (linger), at the latest at the deadline. Accept errors (EMFILE
+ * when fds run out) are counted and survived: libuv keeps the listening socket, so the listener
+ * recovers once fds free up.
  */
 export class AuthListener {
-  readonly stats: AuthListenerStats = { accepted: 0, answered: 0, junk: 0, timeouts: 0, self: 0, overCap: 0, acceptErrors: 0 };
+  readonly stats: AuthListenerStats = { accepted: 0, answered: 0, junk: 0, timeouts: 0, self: 0, overCap: 0, preempted: 0, acceptErrors: 0 };
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly log: Logger;
-  private readonly readTimeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly slots: ConnectionSlots;
   private closed = false;
 
   constructor(private readonly opts: AuthListenerOptions) {
     this.log = opts.log ?? silentLogger();
-    this.readTimeoutMs = opts.readTimeoutMs ?? AUTH_READ_TIMEOUT_MS;
+    this.deadlineMs = opts.deadlineMs ?? AUTH_CONNECTION_DEADLINE_MS;
+    this.slots = new ConnectionSlots({
+      max: opts.maxConnections ?? AUTH_MAX_CONNECTIONS,
+      maxPerIp: opts.maxConnectionsPerIp ?? AUTH_MAX_CONNECTIONS_PER_IP,
+      maxPerPrefix: opts.maxConnectionsPerPrefix ?? AUTH_MAX_CONNECTIONS_PER_PREFIX,
+    });
+    // No server.maxConnections: Node would drop over-cap connections before we see them, and a
+    // fair newcomer must be seen to take a slot from the busiest source.
     this.server = net.createServer({ pauseOnConnect: false }, (s) => this.onConnection(s));
-    this.server.maxConnections = opts.maxConnections ?? AUTH_MAX_CONNECTIONS;
-    this.server.on('drop', () => { this.stats.overCap++; });
   }
 
   /** Binds; resolves with the bound port. */
@@ -69,7 +93,7 @@ export class AuthListener {
       const onError = (err: NodeJS.ErrnoException) =>
         reject(listenError(err, `auth tcp ${this.opts.host}:${this.opts.port}`));
       this.server.once('error', onError);
-      this.server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true }, () => {
+      this.server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true, backlog: AUTH_LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);
         this.server.on('error', (err: NodeJS.ErrnoException) => {
           this.stats.acceptErrors++;
@@ -80,29 +104,51 @@ export class AuthListener {
     });
   }
 
+  /** Connections holding a slot now. */
+  get connections(): number {
+    return this.slots.size;
+  }
+
   get port(): number {
     const a = this.server.address();
     return a && typeof a === 'object' ? a.port : 0;
   }
 
+  /** Admission and deadline, the same for both protocols; then byte 0 picks the handshake. */
   private onConnection(socket: net.Socket): void {
     this.stats.accepted++;
+    socket.on('error', () => socket.destroy());
+    const admission = this.slots.acquire(socket.remoteAddress ?? '', () => { this.stats.preempted++; socket.destroy(); });
+    if (!admission.ok || socket.destroyed) {
+      if (!admission.ok) this.stats.overCap++; else admission.slot.release();
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
+    const deadline = setTimeout(() => { this.stats.timeouts++; socket.destroy(); }, this.deadlineMs);
+    socket.on('close', () => {
+      clearTimeout(deadline);
+      admission.slot.release();
+      this.sockets.delete(socket);
+    });
+    admission.preempted?.();
+    this.dispatch(socket, () => clearTimeout(deadline));
+  }
+
+  private dispatch(socket: net.Socket, v2OwnsLifetime: () => void): void {
     const chunks: Buffer[] = [];
     let received = 0;
-    const timer = setTimeout(() => {
-      this.stats.timeouts++;
-      socket.destroy();
-    }, this.readTimeoutMs);
     const protocol = this.opts.protocol ?? 'v1';
     let isV2 = false;
     const onData = (chunk: Buffer) => {
+      if (received >= CHALLENGE_MESSAGE_BYTES) return; // answered already; more bytes are ignored
       if (received === 0 && chunk.length > 0) {
         const first = chunk[0];
         if (first === V2_FIRST_BYTE && protocol !== 'v1' && this.opts.v2) {
           socket.off('data', onData);
           isV2 = true;
-          serveV2(socket, chunk, this.opts.v2, () => clearTimeout(timer));
+          // The v2 session starts its own lifetime timer now and clears ours once msg1 is read.
+          serveV2(socket, chunk, this.opts.v2, v2OwnsLifetime);
           return;
         }
         if (first !== V1_FIRST_BYTE || protocol === 'v2') {
@@ -115,14 +161,10 @@ export class AuthListener {
       chunks.push(chunk);
       received += chunk.length;
       if (received < CHALLENGE_MESSAGE_BYTES) return;
-      clearTimeout(timer);
-      socket.pause();
       this.answer(socket, Buffer.concat(chunks).subarray(0, CHALLENGE_MESSAGE_BYTES));
     };
     socket.on('data', onData);
     socket.on('end', () => { if (!isV2 && received < CHALLENGE_MESSAGE_BYTES) { this.stats.junk++; socket.destroy(); } });
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => { clearTimeout(timer); this.sockets.delete(socket); });
   }
 
   private answer(socket: net.Socket, wire: Buffer): void {
@@ -141,6 +183,9 @@ export class AuthListener {
     }
     this.stats.answered++;
     socket.end(respondV1(this.opts.passphrase, this.opts.appPort, challenge));
+    // Our FIN is out once the answer is flushed; a client that never sends its own would keep
+    // the half-open socket (and its slot) until the deadline: give it a short linger only.
+    socket.once('finish', () => { setTimeout(() => socket.destroy(), AUTH_LINGER_MS).unref(); });
   }
 
   /** Idempotent. Stops accepting and drops connections in progress. */

@@ -71,10 +71,20 @@ export const DHT_STATE_SAVE_INTERVAL_MS = 5 * 60_000;
 export const DHT_FIRST_SAVE_NODES = 8;
 /** A UDP bind answers at once; this bounds the wait if the socket never reports either way. */
 export const DHT_BIND_TIMEOUT_MS = 5_000;
-/** Auth listener: a client must send its 36 bytes within this. */
-export const AUTH_READ_TIMEOUT_MS = 5_000;
-/** Auth listener: concurrent connections accepted; more are closed at once. */
+/** Auth listener: a connection's whole life, accept to close (an honest one needs one round trip). */
+export const AUTH_CONNECTION_DEADLINE_MS = 5_000;
+/** Auth listener: after our answer, how long the client has to close its side before we destroy. */
+export const AUTH_LINGER_MS = 1_000;
+/** Auth listener: concurrent connections in all, per source IP, and per /24 or /56 (see ConnectionSlots). */
 export const AUTH_MAX_CONNECTIONS = 128;
+export const AUTH_MAX_CONNECTIONS_PER_IP = 8;
+export const AUTH_MAX_CONNECTIONS_PER_PREFIX = 32;
+/**
+ * Auth listener: accept queue. A flood's connections pass through it before we can refuse them;
+ * Node's default of 511 overflowed under 1,000 at once and dropped an honest SYN (the kernel caps
+ * it at net.core.somaxconn).
+ */
+export const AUTH_LISTEN_BACKLOG = 4_096;
 
 export function jittered(ms: number, jitter: number, random: () => number = Math.random): number {
   const spread = ms * jitter;

@@ -92,7 +92,7 @@ test('junk, wrong magic and half-sent challenges get no reply and do not stop th
     assert.equal(l.stats.timeouts, 1);
     assert.equal(l.stats.junk, 2);
     assert.equal((await exchange(port, good)).length, RESPONSE_MESSAGE_BYTES);
-  }, { readTimeoutMs: 200 });
+  }, { deadlineMs: 200 });
 });
 
 test('connections over the cap are dropped; the listener serves again once they go', async () => {
@@ -116,5 +116,5 @@ test('connections over the cap are dropped; the listener serves again once they 
       r = await probeV1({ host: '127.0.0.1', port, passphrase: PASS, self: new SelfDetector(), ...probeDefaults });
     }
     assert.deepEqual(r, { ok: true, port: 8080 });
-  }, { maxConnections: 2, readTimeoutMs: 5000 });
+  }, { maxConnections: 2, deadlineMs: 5000 });
 });
