@@ -34,7 +34,8 @@ export function startAuthFlood(o: AuthFloodOptions): AuthFlood {
     stats.opened++;
     let drip: NodeJS.Timeout | undefined;
     s.on('connect', () => {
-      if (i % 2 === 1) drip = setInterval(() => s.write(Buffer.from('W')), 1_000);
+      // 'w' opens a v1 challenge, so the byte-0 dispatch cannot tell these from a slow honest client.
+      if (i % 2 === 1) drip = setInterval(() => s.write(Buffer.from('w')), 1_000);
     });
     s.on('error', () => undefined);
     s.on('close', () => {

@@ -50,7 +50,7 @@ test('a connection dripping bytes is closed at the whole-lifetime deadline', { t
   const s = net.connect({ host: '127.0.0.60', port, localAddress: '127.0.0.61' });
   s.on('error', () => undefined);
   await once(s, 'connect');
-  const drip = setInterval(() => s.write(Buffer.from('W')), 50);
+  const drip = setInterval(() => s.write(Buffer.from('w')), 50);
   t.after(() => { clearInterval(drip); s.destroy(); });
   const started = Date.now();
   await once(s, 'close');
