@@ -14,13 +14,24 @@ import type { AuthListenerStats } from './discovery/listener.js';
 import type { Peer } from './peer.js';
 import { AdminServer } from './admin/http.js';
 import { createMetrics } from './admin/metrics.js';
+import { withDeadline } from './deadline.js';
+import { isWherezError, wherezError } from './errors.js';
 
 export interface DaemonDeps {
   log?: Logger;
   now?: () => number;
   /** Timing overrides for every zone (tests use short timers). */
   timing?: Partial<DiscoveryTiming>;
+  /** Deadline of each start step (default START_STEP_TIMEOUT_MS). */
+  startStepTimeoutMs?: number;
 }
+
+/**
+ * Each start step (DHT state read and bind, one zone's auth listener, the DNS binds, the metrics
+ * bind) normally takes milliseconds; one that hangs (a state file that is a FIFO, a socket that
+ * never reports) fails the start with WHEREZ_START_TIMEOUT instead of hanging it.
+ */
+export const START_STEP_TIMEOUT_MS = 10_000;
 
 export interface ZoneStatus {
   label: string;
@@ -83,9 +94,14 @@ export class Daemon {
   get dnsEndpoints(): readonly BoundEndpoint[] { return this.bound; }
   get dhtPort(): number { return this.dht?.port ?? 0; }
 
+  /**
+   * Starts everything, each step under a deadline. close() during start makes it reject with
+   * WHEREZ_CLOSED, and whatever a step finished after close began is closed too.
+   */
   async start(): Promise<void> {
     try {
       await this.startDiscovery();
+      this.checkOpen();
       this.dns = createDnsServer({
         listen: this.config.listen, domain: this.config.domain, lookup: this.cache.lookup, labels: () => this.cache.labels(),
         services: () => this.services, hostDomain: this.config.hostDomain,
@@ -93,26 +109,43 @@ export class Daemon {
         negativeTtl: this.config.negativeTtl, maxTtl: this.config.maxTtl, now: this.deps.now,
         log: this.log.child({ component: 'dns' }),
       });
-      this.bound = await this.dns.start();
+      const dns = this.dns;
+      this.bound = await this.step('dns listeners', () => dns.start());
       if (this.config.metrics) {
-        this.admin = new AdminServer(this.config.metrics, createMetrics(() => this.status()), () => this.status(), this.log.child({ component: 'admin' }));
-        this.adminPort = await this.admin.start();
+        const admin = new AdminServer(this.config.metrics, createMetrics(() => this.status()), () => this.status(), this.log.child({ component: 'admin' }));
+        this.admin = admin;
+        this.adminPort = await this.step('metrics listener', () => admin.start());
       }
       this.log.info({ listen: this.bound.map((b) => `${b.host}:${b.port}`), zones: this.cache.labels() }, 'wherez serving');
     } catch (err) {
-      await this.close();
+      this.closed = true;
+      await this.closeAll();
       throw err;
     }
   }
 
+  private checkOpen(): void {
+    if (this.closed) throw wherezError('WHEREZ_CLOSED', 'the daemon was closed during start');
+  }
+
+  /** One start step under its deadline; WHEREZ_CLOSED when close() came meanwhile. */
+  private async step<T>(what: string, run: () => Promise<T>): Promise<T> {
+    this.checkOpen();
+    const result = await withDeadline(run(), this.deps.startStepTimeoutMs ?? START_STEP_TIMEOUT_MS, what);
+    this.checkOpen();
+    return result;
+  }
+
   private async startDiscovery(): Promise<void> {
     const c = this.config;
-    this.dht = new DhtNode({ host: c.dht.bind, port: c.dht.port, bootstrap: c.dht.bootstrap, stateDir: c.stateDir, log: this.log.child({ component: 'dht' }) });
-    await this.dht.start();
+    const dht = new DhtNode({ host: c.dht.bind, port: c.dht.port, bootstrap: c.dht.bootstrap, stateDir: c.stateDir, log: this.log.child({ component: 'dht' }) });
+    this.dht = dht;
+    await this.step('dht start', () => dht.start());
     for (const zone of c.zones) await this.startZone(zone);
   }
 
   private async startZone(zone: ZoneConfig): Promise<void> {
+    this.checkOpen();
     const dht = this.dht as DhtNode;
     this.cache.addZone(zone.label, zone.ttl);
     const d = new Discovery({
@@ -127,7 +160,7 @@ export class Daemon {
     d.on('refresh', (p, next) => upsert(p, next));
     d.on('health', (up) => this.cache.setStale(zone.label, !up));
     d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); this.events.emit('lost', zone.label, p); });
-    await d.start();
+    await this.step(`zone ${zone.label}`, () => d.start());
   }
 
   private async stopZone(label: string): Promise<void> {
@@ -145,15 +178,19 @@ export class Daemon {
    */
   async reload(next: Config): Promise<ConfigDiff> {
     const diff = diffConfig(this.config, next);
+    // After (or during) close a reload changes nothing: a zone started then would outlive close.
+    if (this.closed) return { ...diff, added: [], removed: [], changed: [] };
     for (const label of [...diff.removed, ...diff.changed.map((z) => z.label)]) await this.stopZone(label);
     for (const zone of [...diff.changed, ...diff.added]) {
+      if (this.closed) break;
       try {
         await this.startZone(zone);
       } catch (err) {
         await this.stopZone(zone.label);
-        this.log.error({ zone: zone.label, err: (err as Error).message }, 'zone not started');
+        if (!isWherezError(err, 'WHEREZ_CLOSED')) this.log.error({ zone: zone.label, err: (err as Error).message }, 'zone not started');
       }
     }
+    if (this.closed) return diff;
     // Keep the settings that need a restart as they are, take the zones as given.
     this.config = { ...this.config, zones: next.zones };
     this.services = servicesOf(next.zones);
@@ -182,13 +219,18 @@ export class Daemon {
     };
   }
 
-  /** Idempotent; reverse order of start. */
+  /** Idempotent; reverse order of start. A start or reload in progress stops at its next step. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.closeAll();
+  }
+
+  /** Closes whatever exists now; each part's close() is idempotent, so calling twice is safe. */
+  private async closeAll(): Promise<void> {
     await this.admin?.close();
     await this.dns?.close();
-    for (const d of [...this.discoveries.values()].reverse()) await d.close();
+    for (const label of [...this.discoveries.keys()].reverse()) await this.stopZone(label);
     await this.dht?.close();
   }
 }

@@ -2,6 +2,12 @@ import { loadConfig } from '../config/load.js';
 import { cliLogger } from '../log.js';
 import { Daemon } from '../daemon.js';
 import type { CliIO } from './io.js';
+import { ABORTED, untilAborted } from './abort.js';
+
+function interrupted(io: CliIO): number {
+  io.stderr.write('wherez: interrupted during start\n');
+  return 1;
+}
 
 /**
  * `wherez serve`: loads and validates the whole config first (a bad config never starts a
@@ -9,11 +15,17 @@ import type { CliIO } from './io.js';
  * reverse order.
  */
 export async function runServe(a: { config: string; logLevel?: string }, io: CliIO): Promise<number> {
-  const { config, warnings } = await loadConfig(a.config, { env: io.env });
+  // A signal during load or start stops at once: neither is awaited past SIGINT/SIGTERM.
+  const loaded = await untilAborted(loadConfig(a.config, { env: io.env }), io.signal);
+  if (loaded === ABORTED) return interrupted(io);
+  const { config, warnings } = loaded;
   const log = cliLogger(a.logLevel ?? config.logLevel, io.stderr, io.env);
   for (const w of warnings) log.warn(w);
   const daemon = new Daemon(config, { log });
-  await daemon.start();
+  if (await untilAborted(daemon.start(), io.signal) === ABORTED) {
+    await daemon.close();
+    return interrupted(io);
+  }
   const listen = daemon.dnsEndpoints.map((b) => `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`).join(', ');
   io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})${config.metrics ? `, metrics on ${config.metrics.host}:${daemon.adminPort}` : ''}\n`);
   // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.

@@ -141,8 +141,9 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
     return this.contacts.add(infohash.toString('hex'), handler);
   }
 
+  /** 0 before the bind and after close (bittorrent-dht keeps `listening` true after destroy, and address() then throws). */
   get port(): number {
-    return this.dht?.listening ? this.dht.address().port : 0;
+    return !this.closed && this.dht?.listening ? this.dht.address().port : 0;
   }
 
   get nodeId(): string {

@@ -136,6 +136,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       });
       await this.listener.start();
     }
+    // Closed while the listener was binding: subscribing or scheduling now would outlive close.
+    if (this.closed) return;
     this.unsubscribe = this.opts.dht.subscribe(this.infohash, (c) => this.consider(c.host, c.port));
     this.schedule.start();
   }

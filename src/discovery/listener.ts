@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { listenError } from '../errors.js';
+import { listenError, wherezError } from '../errors.js';
 import { CHALLENGE_MESSAGE_BYTES, decodeChallenge, respondV1 } from './handshake-v1.js';
 import { SelfDetector } from './self-detector.js';
 import {
@@ -95,6 +95,8 @@ export class AuthListener {
       this.server.once('error', onError);
       this.server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true, backlog: AUTH_LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);
+        // close() came while the bind was pending (it found nothing listening to close).
+        if (this.closed) { this.server.close(); reject(wherezError('WHEREZ_CLOSED', 'the auth listener was closed during start')); return; }
         this.server.on('error', (err: NodeJS.ErrnoException) => {
           this.stats.acceptErrors++;
           this.log.warn({ code: err.code }, 'auth listener accept error; still listening');

@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rename, unlink, writeFile, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, readdir, rename, unlink, writeFile, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { wherezError } from '../errors.js';
 
@@ -28,13 +29,22 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   }
 }
 
-/** Missing or corrupt state is not an error: the node starts cold. */
+/**
+ * Missing or corrupt state is not an error: the node starts cold. Only a regular file is read:
+ * the open is non-blocking, so a FIFO or device in its place cannot hang the start (a read
+ * stuck in the thread pool would even keep process.exit from finishing).
+ */
 export async function readJsonOrNull(path: string): Promise<unknown> {
   await removeStaleTemps(path);
+  let fh;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    if (!(await fh.stat()).isFile()) return null;
+    return JSON.parse(await fh.readFile('utf8')) as unknown;
   } catch {
     return null;
+  } finally {
+    await fh?.close();
   }
 }
 

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BIN } from '../helpers/cli.js';
+import { dirname, join } from 'node:path';
+import { BIN, runCli } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -44,4 +44,34 @@ test('a bad config never starts a server: serve and check name file, line and pa
     assert.match(r.stderr, /zones\.yaml:6: zones\.ldap\.ttl/);
     assert.doesNotMatch(r.stdout, /serving/);
   }
+});
+
+test('a DHT bind to an address no interface has: serve exits 1 at once with a coded error', async (t) => {
+  const file = await tempConfig(t, 'listen: ["127.0.0.1:0"]\nforward: false\nstate_dir: ./state\ndht: { bind: 192.0.2.77, port: 0, bootstrap: [] }\nzones: {}\n');
+  const started = Date.now();
+  const r = await exitOf(process.execPath, [BIN, 'serve', '--config', file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^WHEREZ_LISTEN_FAILED: cannot bind dht udp 192\.0\.2\.77:0: /m);
+  assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+});
+
+test('SIGTERM during load and start stops serve at once (start is not awaited past the signal)', async (t) => {
+  // The first zone's passphrase file is a FIFO: opening its write end tells the test that serve
+  // is loading. 2,000 zones follow: loading and starting them takes far longer than a signal.
+  const zones = Array.from({ length: 2_000 }, (_, i) => `  z${i}: { passphrase_env: WHEREZ_SIGNAL_TEST }`).join('\n');
+  const file = await tempConfig(t, `listen: ["127.0.0.1:0"]\nforward: false\nstate_dir: ./state\ndht: { bind: 127.0.0.1, port: 0, bootstrap: [] }\nzones:\n  first: { passphrase_file: key.fifo }\n${zones}\n`);
+  const fifo = join(dirname(file), 'key.fifo');
+  await run('mkfifo', ['-m', '600', fifo]);
+  const serve = runCli(['serve', '--config', file], { WHEREZ_SIGNAL_TEST: 'signal test secret' });
+  t.after(() => serve.stop());
+  const writer = await open(fifo, 'w'); // resolves once serve opened it: it is loading the config
+  await writer.writeFile('fifo secret\n');
+  await writer.close();
+  const signalled = Date.now();
+  serve.child.kill('SIGTERM');
+  const code = await serve.exited();
+  assert.equal(code, 1, serve.stderr());
+  assert.match(serve.stderr(), /interrupted during start/);
+  assert.deepEqual(serve.lines.filter((l) => l.includes('serving')), []);
+  assert.ok(Date.now() - signalled < 4_000, `exit took ${Date.now() - signalled} ms`);
 });

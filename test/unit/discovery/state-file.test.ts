@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,9 +44,13 @@ test('concurrent writes of one process never share a temp file; the last one win
   assert.deepEqual(await readdir(dir), ['state.json'], 'no temp file left behind');
 });
 
-test('missing or corrupt state reads as null', async (t) => {
+test('missing, corrupt or non-regular state reads as null, without blocking on a FIFO', async (t) => {
   const dir = await tempDir(t);
   assert.equal(await readJsonOrNull(join(dir, 'none.json')), null);
   await writeFile(join(dir, 'bad.json'), '{"torn');
   assert.equal(await readJsonOrNull(join(dir, 'bad.json')), null);
+  // A FIFO with no writer: a blocking open would wait forever (in the thread pool).
+  execFileSync('mkfifo', [join(dir, 'fifo.json')]);
+  assert.equal(await readJsonOrNull(join(dir, 'fifo.json')), null);
+  assert.equal(await readJsonOrNull(dir), null, 'a directory');
 });
