@@ -5,8 +5,9 @@ import { silentLogger } from '../log.js';
 import { wherezError } from '../errors.js';
 import { peerKey, type Peer } from '../peer.js';
 import { infohashV1 } from './infohash.js';
-import { AuthListener } from './listener.js';
+import { AuthListener, type Protocol } from './listener.js';
 import { probeV1, type ProbeFailure, type ProbeResult } from './prober.js';
+import { V2Zone, type V2ZoneOptions } from './v2/v2-zone.js';
 import { SelfDetector } from './self-detector.js';
 import type { DhtNode } from './dht.js';
 import { ProbeQueue, type QueuedCandidate } from './probe-queue.js';
@@ -33,6 +34,14 @@ export interface DiscoveryOptions {
   log?: Logger;
   now?: () => number;
   random?: () => number;
+  /**
+   * Which handshakes this zone speaks. Default v1 for this low-level class; the config, the CLI
+   * and findAuthenticatedPeers default to v2. `both` announces and accepts both, and a peer seen
+   * on v2 is never tried on v1 (no downgrade).
+   */
+  protocol?: Protocol;
+  /** v2 collaborators (key ring, identity, attested addresses); made up when absent. */
+  v2?: V2ZoneOptions;
 }
 
 interface Verified { peer: Peer; failures: number; nextVerifyAt: number; timer?: NodeJS.Timeout }
@@ -67,7 +76,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly verified = new Map<string, Verified>();
   private readonly candidates: LRUCache<string, Candidate>;
   private readonly queue: ProbeQueue;
-  private readonly schedule: DhtSchedule;
+  private readonly schedule: DhtSchedule | undefined;
+  readonly protocol: Protocol;
+  private readonly v2: V2Zone | undefined;
   private readonly abort = new AbortController();
   private listener: AuthListener | undefined;
   private started = false;
@@ -90,7 +101,16 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       maxInFlight: this.t.maxConcurrentProbes, maxQueued: this.t.maxQueuedCandidates,
       maxQueuedPerIp: this.t.maxQueuedPerIp, maxInFlightPerIp: 1, maxInFlightPerPrefix: this.t.maxProbesPerPrefix,
     }, (c) => this.firstProbe(c));
-    this.schedule = new DhtSchedule({
+    this.protocol = opts.protocol ?? 'v1';
+    this.v2 = this.protocol === 'v1' ? undefined : new V2Zone(opts.v2 ?? {}, {
+      passphrase: opts.passphrase, dht: opts.dht, timing: this.t, random: this.random, now: this.now, log: this.log, stats: this.stats,
+      host: opts.host ?? '0.0.0.0', abort: this.abort.signal,
+      announcePort: opts.appPort === undefined ? undefined : () => this.authPort,
+      wantMore: () => this.wantMore(),
+      onHealth: (up) => this.emit('health', up),
+      onContact: (host, port) => this.consider(host, port, 'v2'),
+    });
+    this.schedule = this.protocol === 'v2' ? undefined : new DhtSchedule({
       dht: opts.dht, infohash: this.infohash, timing: this.t, random: this.random, log: this.log, stats: this.stats,
       announcePort: opts.appPort === undefined ? undefined : () => this.authPort,
       wantMore: () => this.wantMore(),
@@ -107,9 +127,14 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return this.listener?.port ?? 0;
   }
 
-  /** true while no DHT node answers our lookups (see LookupHealth). */
+  /** true while no DHT node answers our lookups (see LookupHealth); v2's current epoch decides when spoken. */
   get down(): boolean {
-    return this.schedule.down;
+    return this.v2 ? this.v2.down : this.schedule?.down ?? false;
+  }
+
+  /** The v2 side (key ring, infohashes in use, listener stats); undefined for v1 zones. */
+  get v2Zone(): V2Zone | undefined {
+    return this.v2;
   }
 
   get listenerStats() {
@@ -133,19 +158,26 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       this.listener = new AuthListener({
         passphrase: this.opts.passphrase, appPort: this.opts.appPort, host: this.opts.host ?? '0.0.0.0',
         port: this.opts.authPort ?? 0, self: this.self, log: this.log,
+        protocol: this.protocol, v2: this.v2?.listenerContext(this.opts.appPort),
       });
       await this.listener.start();
     }
     // Closed while the listener was binding: subscribing or scheduling now would outlive close.
     if (this.closed) return;
-    this.unsubscribe = this.opts.dht.subscribe(this.infohash, (c) => this.consider(c.host, c.port));
-    this.schedule.start();
+    if (this.schedule) {
+      this.unsubscribe = this.opts.dht.subscribe(this.infohash, (c) => this.consider(c.host, c.port, 'v1'));
+      this.schedule.start();
+    }
+    this.v2?.start();
   }
 
   /** A contact from the DHT: verify it unless known, queued, ourselves or backing off. */
-  private consider(host: string, authPort: number): void {
+  private consider(host: string, authPort: number, via: 'v1' | 'v2'): void {
     if (this.closed) return;
     const key = peerKey({ host, authPort });
+    // No downgrade: an endpoint once seen under a v2 infohash is only ever dialled with v2.
+    if (via === 'v2') this.v2?.noteV2(key);
+    else if (this.v2?.isV2(key)) return;
     if (this.verified.has(key)) return;
     this.stats.contacts++;
     if (this.queue.has(key)) return;
@@ -167,6 +199,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
 
   private probe(host: string, port: number): Promise<ProbeResult> {
     this.stats.probes++;
+    if (this.v2 && (this.protocol === 'v2' || this.v2.isV2(peerKey({ host, authPort: port })))) return this.v2.probe(host, port);
     return probeV1({
       host, port, passphrase: this.opts.passphrase, self: this.self,
       connectTimeoutMs: this.t.connectTimeoutMs, readTimeoutMs: this.t.readTimeoutMs,
@@ -229,7 +262,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       return;
     }
     this.fail(r.reason, v.peer.host, v.peer.authPort);
-    if (this.schedule.down) {
+    if (this.down) {
       // Our own outage looks like every peer failing: keep the last known state (served stale).
       this.stats.keptWhileDown++;
       this.scheduleReverify(key, v, this.t.reverifyMs);
@@ -246,7 +279,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.stats.lost++;
     this.candidates.set(key, { self: false, failures: 1, retryAt: this.retryAt(1) });
     this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
-    if (this.wantMore()) this.schedule.speedUp();
+    if (this.wantMore()) { this.schedule?.speedUp(); this.v2?.speedUp(); }
     this.emit('lost', v.peer);
   }
 
@@ -255,7 +288,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe?.();
-    this.schedule.close();
+    this.schedule?.close();
+    this.v2?.close();
     for (const v of this.verified.values()) clearTimeout(v.timer);
     this.queue.stop();
     this.abort.abort();

@@ -6,7 +6,9 @@ import type { SelfDetector } from './self-detector.js';
 
 export type ProbeFailure =
   | 'refused' | 'unreachable' | 'connect-timeout' | 'read-timeout' | 'reset'
-  | 'no-response' | 'short' | 'bad-mac' | 'port-zero' | 'self' | 'aborted' | 'error';
+  | 'no-response' | 'short' | 'bad-mac' | 'port-zero' | 'self' | 'aborted' | 'error'
+  // v2 only (see v2/dialer-handshake.ts); 'unattested' is the fail-closed anti-relay check
+  | 'malformed' | 'reflection' | 'invalid-point' | 'aead' | 'signature' | 'unattested' | 'no-keys';
 
 export type ProbeResult = { ok: true; port: number } | { ok: false; reason: ProbeFailure };
 

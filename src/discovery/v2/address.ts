@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { normalizeIp } from '../address-class.js';
 
 /**
  * Attested addresses on the wire: family u8 (4 or 6) then 4 or 16 bytes. Text forms are
@@ -7,16 +8,8 @@ import ipaddr from 'ipaddr.js';
  */
 export interface WireAddress { family: 4 | 6; bytes: Buffer }
 
-/** Canonical text of an IP address, or null when it is not one (names, zone indexes, short forms). */
-export function canonicalIp(text: string): string | null {
-  if (text.includes('%')) return null;
-  if (ipaddr.IPv4.isValid(text) && !ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
-  if (!ipaddr.isValid(text)) return null;
-  return ipaddr.process(text).toString();
-}
-
 export function toWireAddress(text: string): WireAddress | null {
-  const c = canonicalIp(text);
+  const c = normalizeIp(text);
   if (c === null) return null;
   const a = ipaddr.parse(c);
   return { family: a.kind() === 'ipv4' ? 4 : 6, bytes: Buffer.from(a.toByteArray()) };

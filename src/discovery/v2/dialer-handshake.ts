@@ -1,5 +1,6 @@
 import { calculateGenerator, iskIr, scalarMultVfy } from './cpace.js';
-import { canonicalIp, fromWireAddress, toWireAddress } from './address.js';
+import { fromWireAddress, toWireAddress } from './address.js';
+import { normalizeIp } from '../address-class.js';
 import { zoneHint } from './keys.js';
 import {
   DIALER_SIG_LABEL, LISTENER_SIG_LABEL, channelId, open, seal, sessionKeys, sha256, signWith, verifySig,
@@ -98,7 +99,7 @@ export function dialerFinish(s: DialerState, msg2: Buffer, ctx: DialerContext, t
     attested: info.addresses.map(fromWireAddress),
     sshfp: sshfpOf(info.extensions),
   };
-  const dialed = canonicalIp(ctx.dialed);
+  const dialed = normalizeIp(ctx.dialed);
   if (dialed === null || !listener.attested.includes(dialed)) return { ok: true, msg3, listener, exported: false, reason: 'unattested' };
   if (info.appPort === 0) return { ok: true, msg3, listener, exported: false, reason: 'port-zero' };
   return { ok: true, msg3, listener, exported: true };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import type { Logger } from '../../log.js';
-import { canonicalIp } from './address.js';
+import { normalizeIp } from '../address-class.js';
 import type { Identity } from './session.js';
 import type { ReplayCache } from './replay-cache.js';
 import {
@@ -93,7 +93,7 @@ export function serveV2(socket: net.Socket, first: Buffer, ctx: V2ListenerContex
     const f = listenerFinish(state, buf);
     if (!f.ok) { reject(f.reason); return; }
     ctx.stats.v2Completed++;
-    const dialedAs = canonicalIp(f.dialedAs);
+    const dialedAs = normalizeIp(f.dialedAs);
     if (dialedAs === null || !ctx.attested().includes(dialedAs)) {
       ctx.stats.v2Unattested++;
       // Visible at warn: members will not export us under this address.
