@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -96,6 +96,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.random = opts.random ?? Math.random;
     this.self = opts.self ?? new SelfDetector();
     this.infohash = infohashV1(opts.passphrase);
+    // Every probe in flight listens on this signal; more than Node's default 10 is by design.
+    setMaxListeners(this.t.maxConcurrentProbes + 1, this.abort.signal);
     this.candidates = new LRUCache({ max: this.t.maxCandidates });
     this.queue = new ProbeQueue({
       maxInFlight: this.t.maxConcurrentProbes, maxQueued: this.t.maxQueuedCandidates,

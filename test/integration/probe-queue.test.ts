@@ -49,3 +49,23 @@ test('a candidate pushed out of the candidate memory while queued is verified on
   assert.deepEqual(d.peers().map((p) => `${p.host}:${p.port}`), ['127.0.0.51:389']);
   assert.equal(honest.stats.answered, 1, 'the honest listener was challenged once');
 });
+
+test('16 probes in flight raise no MaxListenersExceededWarning on the abort signal', async (t) => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const tarpits = await Promise.all(Array.from({ length: 20 }, (_, i) => startTarpit(`127.${70 + i}.0.1`)));
+  t.after(() => Promise.all(tarpits.map((tp) => tp.close())));
+  const dht = await standaloneDht('127.0.0.55');
+  t.after(() => dht.close());
+  const d = new Discovery({ passphrase: PASS, dht, timing: { connectTimeoutMs: 500, readTimeoutMs: 500 } });
+  t.after(() => d.close());
+  await d.start();
+  const hex = d.infohash.toString('hex');
+  // One IP per /24: nothing but maxConcurrentProbes limits how many run at once.
+  tarpits.forEach((tp, i) => dht.contacts.dispatch(hex, { host: `127.${70 + i}.0.1`, port: tp.port }));
+  await waitFor(() => (d.stats.failures['read-timeout'] ?? 0) >= 20, 10_000, 'every tarpit to be tried');
+  await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+  assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+});
