@@ -15,6 +15,8 @@ declare module 'bittorrent-dht' {
     concurrency?: number;
     timeout?: number;
     k?: number;
+    /** A k-rpc instance to use instead of building one (wherez builds it to walk with it). */
+    krpc?: import('k-rpc').Krpc;
   }
   export default class DHT extends EventEmitter {
     constructor(opts?: DHTOptions);

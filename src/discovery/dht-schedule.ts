@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { DhtNode } from './dht.js';
+import type { GetPeersWalk } from './get-peers-walk.js';
 import { nextLookupDelay } from './backoff.js';
 import { LookupHealth } from './lookup-health.js';
 import type { DiscoveryStats } from './stats.js';
@@ -7,6 +8,14 @@ import { jittered, type DiscoveryTiming } from './timing.js';
 
 /** An announce stored by this many nodes (or by all that answered the lookup) is not repeated early. */
 const ANNOUNCE_WELL_STORED = 8;
+/**
+ * After our first announce is stored, while peers are wanted, the closest nodes are asked again
+ * at these delays (one get_peers each, no walk): a sibling started with us announces there, maybe
+ * just after we looked. 4 x 8 queries, once per announce.
+ */
+const REQUERY_AFTER_ANNOUNCE_MS = [100, 300, 700, 1_500] as const;
+/** A DNS query wakes an empty zone's lookups at most this often (DNS clients cannot make us flood the DHT). */
+export const WAKE_MIN_INTERVAL_MS = 5_000;
 
 export interface DhtScheduleOptions {
   dht: DhtNode;
@@ -21,25 +30,35 @@ export interface DhtScheduleOptions {
   wantMore: () => boolean;
   /** Called when discovery goes down (false) or comes back (true). */
   onHealth: (up: boolean) => void;
+  now?: () => number;
 }
 
 /**
- * The DHT side of one zone's discovery: re-announce (jittered, never stopping, unlike Go) and
- * one lookup chain (fast, doubling, while peers are wanted or the DHT is unreachable; slow
- * otherwise). Lookup results also tell whether discovery itself is down.
+ * The DHT side of one zone's discovery: one chain of get_peers walks (fast, doubling, while peers
+ * are wanted or the DHT is unreachable, backing off to slow after lookupPatienceMs; slow
+ * otherwise). A walk announces as it goes when an announce is due (get-peers-walk.ts), and a
+ * stored announce is followed by quick re-queries of the closest nodes. Re-announces are
+ * jittered and never stop, unlike Go. Walk results also tell whether discovery itself is down.
  */
 export class DhtSchedule {
   private readonly health = new LookupHealth();
+  private readonly now: () => number;
   private lookupTimer: NodeJS.Timeout | undefined;
   private announceTimer: NodeJS.Timeout | undefined;
+  private requeryTimers: NodeJS.Timeout[] = [];
   private lookupDelay: number | undefined;
   private lookupRunning = false;
+  private lastLookupAt = -Infinity;
+  /** Since when peers have been wanted (undefined while we have enough). */
+  private wantingSince: number | undefined;
   private announceDue = true;
-  private announcing = false;
   private lastStored = 0;
+  private lastResponders = 0;
   private closed = false;
 
-  constructor(private readonly o: DhtScheduleOptions) {}
+  constructor(private readonly o: DhtScheduleOptions) {
+    this.now = o.now ?? Date.now;
+  }
 
   /** true while no DHT node answers our lookups (see LookupHealth). */
   get down(): boolean {
@@ -51,58 +70,86 @@ export class DhtSchedule {
   }
 
   /**
-   * bittorrent-dht sends an announce to the nodes of the most recent lookup's table, so we announce
-   * right after one of our lookups ends, never on a table of its own making: a node that has just
-   * bound its socket would otherwise announce to the one or two nodes its half-built routing
-   * table knows, where later lookups may never look.
+   * Someone asked for this zone (a DNS query): if it lacks peers, look now rather than at its
+   * backed-off pace. At most once per WAKE_MIN_INTERVAL_MS; a no-op while peers are enough.
    */
-  private announceIfDue(responders: number): void {
-    const port = this.o.announcePort;
-    if (!port || this.announcing) return;
-    if (!this.announceDue && this.lastStored >= Math.min(ANNOUNCE_WELL_STORED, responders)) return;
-    this.announcing = true;
-    void this.announce(port);
+  wake(): void {
+    if (this.closed || !this.o.wantMore() || this.lookupRunning) return;
+    if (this.now() - this.lastLookupAt < WAKE_MIN_INTERVAL_MS) return;
+    this.o.stats.wakes++;
+    this.runLookup();
   }
 
-  private async announce(port: () => number): Promise<void> {
-    this.o.stats.announces++;
-    const stored = await this.o.dht.announce(this.o.infohash, port());
-    this.announcing = false;
-    if (this.closed) return;
-    this.o.log.debug({ stored, port: port() }, 'announced');
-    this.lastStored = Math.max(0, stored);
-    if (stored <= 0) return; // still due: the next lookup tries again
-    this.announceDue = false;
-    // Nodes that started with us may have announced while we did: look again at once.
-    if (this.o.wantMore()) this.speedUp();
-    clearTimeout(this.announceTimer);
-    this.announceTimer = setTimeout(() => { this.announceDue = true; this.speedUp(); },
-      jittered(this.o.timing.reannounceMs, this.o.timing.jitter, this.o.random));
+  /**
+   * Announce on this walk unless the last one is recent and well stored. "Well" counts the
+   * routing table too: a walk can end after one responder (a bittorrent-dht node holding values
+   * answers with them and no closer nodes; the bootstrap node often does), and an announce stored
+   * there alone is where later walks never look.
+   */
+  private announceWanted(): boolean {
+    const reachable = Math.max(this.lastResponders, this.o.dht.nodeCount());
+    return this.announceDue || this.lastStored < Math.min(ANNOUNCE_WELL_STORED, reachable);
   }
 
   /** One lookup chain: a lookup already running schedules the next one itself. */
   private runLookup(): void {
     if (this.closed || this.lookupRunning) return;
     clearTimeout(this.lookupTimer);
+    const port = this.o.announcePort && this.announceWanted() ? this.o.announcePort() : undefined;
+    const walk = this.o.dht.walk(this.o.infohash, port, () => this.onStored(walk));
+    if (!walk) return;
     this.lookupRunning = true;
+    this.lastLookupAt = this.now();
     this.o.stats.lookups++;
-    void this.o.dht.lookup(this.o.infohash).then((responders) => {
+    if (port !== undefined) this.o.stats.announces++;
+    void walk.run().then(({ responders, stored }) => {
       this.lookupRunning = false;
       if (this.closed) return;
-      this.o.log.trace({ responders }, 'lookup done');
-      this.announceIfDue(responders);
+      this.lastResponders = responders;
+      this.o.log.trace({ responders, stored }, 'lookup done');
+      if (port !== undefined) this.afterAnnounce(stored, port);
       if (this.o.dht.hasBootstrap && this.health.record(responders)) {
         this.o.log.warn({ down: this.health.down }, this.health.down ? 'no DHT node answers: serving last known peers as stale' : 'DHT reachable again');
         this.o.onHealth(!this.health.down);
       }
-      // While down, keep looking fast so recovery is noticed soon.
-      const t = this.o.timing;
-      const fast = this.health.down || this.o.wantMore();
-      this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, t.lookupFastMinMs, t.lookupFastMaxMs) : undefined;
-      const delay = fast ? this.lookupDelay as number : t.lookupSlowMs;
-      clearTimeout(this.lookupTimer); // a speedUp() made during this lookup is superseded
-      this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, t.jitter, this.o.random));
+      this.scheduleNext();
     });
+  }
+
+  private scheduleNext(): void {
+    const t = this.o.timing;
+    const wanting = this.o.wantMore();
+    if (!wanting) this.wantingSince = undefined; else this.wantingSince ??= this.now();
+    // While down, keep looking fast so recovery is noticed soon; an empty zone slows down after a while.
+    const fast = this.health.down || wanting;
+    const patient = this.health.down || this.now() - (this.wantingSince ?? 0) < t.lookupPatienceMs;
+    this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, t.lookupFastMinMs, patient ? t.lookupFastMaxMs : t.lookupSlowMs) : undefined;
+    const delay = fast ? this.lookupDelay as number : t.lookupSlowMs;
+    clearTimeout(this.lookupTimer); // a speedUp() made during this lookup is superseded
+    this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, t.jitter, this.o.random));
+  }
+
+  /** The first node stored our announce: ask the closest nodes again shortly (see REQUERY_AFTER_ANNOUNCE_MS). */
+  private onStored(walk: GetPeersWalk | null): void {
+    if (this.closed || !walk || !this.o.wantMore()) return;
+    for (const t of this.requeryTimers) clearTimeout(t);
+    this.requeryTimers = REQUERY_AFTER_ANNOUNCE_MS.map((ms) => setTimeout(() => {
+      if (this.closed || !this.o.wantMore()) return;
+      this.o.stats.requeries++;
+      void walk.requery();
+    }, ms));
+  }
+
+  private afterAnnounce(stored: number, port: number): void {
+    this.o.log.debug({ stored, port }, 'announced');
+    this.lastStored = Math.max(0, stored);
+    if (stored <= 0) return; // still due: the next lookup tries again
+    this.announceDue = false;
+    // Nodes that started with us may have announced while we did: look again soon.
+    if (this.o.wantMore()) this.speedUp();
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => { this.announceDue = true; this.speedUp(); },
+      jittered(this.o.timing.reannounceMs, this.o.timing.jitter, this.o.random));
   }
 
   /** Restarts the fast pace: the next lookup soon, then doubling again. */
@@ -117,5 +164,6 @@ export class DhtSchedule {
     this.closed = true;
     clearTimeout(this.lookupTimer);
     clearTimeout(this.announceTimer);
+    for (const t of this.requeryTimers) clearTimeout(t);
   }
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { isIPv4 } from 'node:net';
 import DHT from 'bittorrent-dht';
+import krpc, { type Krpc } from 'k-rpc';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { listenError, wherezError } from '../errors.js';
@@ -12,7 +13,8 @@ import { ContactIndex, type ContactHandler } from './contact-index.js';
 import { withDeadline } from '../deadline.js';
 import { formatEndpoint } from '../config/endpoints.js';
 import { contactVerdict } from './contact-filter.js';
-import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
+import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_QUERY_TIMEOUT_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
+import { GetPeersWalk } from './get-peers-walk.js';
 
 export interface DhtNodeOptions {
   /** Bind address of the UDP socket (also the address peers see in our announces). */
@@ -52,6 +54,8 @@ export function validateBootstrap(list: readonly Endpoint[]): Endpoint[] {
  */
 export class DhtNode extends EventEmitter<{ saved: [number] }> {
   private dht: DHT | undefined;
+  /** bittorrent-dht's KRPC layer, built here so that walks can see each reply (get-peers-walk.ts). */
+  private rpc: Krpc | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly bootstrap: Endpoint[];
@@ -85,13 +89,15 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
     // Saved nodes first for a warm start; the configured bootstrap after them in case they left.
     const bootstrap = [...(saved?.nodes ?? []), ...this.bootstrap];
     this.bootstrapCount = bootstrap.length;
-    const dht = new DHT({
+    const rpc = krpc({
+      idLength: 20,
+      id: saved ? Buffer.from(saved.nodeId, 'hex') : undefined,
       bootstrap: bootstrap.length > 0 ? bootstrap : false,
-      nodeId: saved ? Buffer.from(saved.nodeId, 'hex') : undefined,
-      host: false,
-      maxAge: DHT_PEER_MAX_AGE_MS,
+      timeout: DHT_QUERY_TIMEOUT_MS,
     });
+    const dht = new DHT({ krpc: rpc, bootstrap: bootstrap.length > 0 ? bootstrap : false, host: false, maxAge: DHT_PEER_MAX_AGE_MS });
     this.dht = dht;
+    this.rpc = rpc;
     dht.on('peer', (peer: Endpoint, infoHash: Buffer, from: KrpcPeer | null) => this.onContact(peer, infoHash, from));
     dht.on('announce', (peer: Endpoint, infoHash: Buffer, from: KrpcPeer | null) => this.onContact(peer, infoHash, from ?? null));
     const what = `dht udp ${formatEndpoint({ host: this.opts.host, port: this.opts.port })}`;
@@ -165,7 +171,19 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
     });
   }
 
-  /** Starts a get_peers walk; contacts arrive as `peer` events while it runs. */
+  /**
+   * A get_peers walk that announces `announcePort` (if given) to the closest nodes as they answer;
+   * its contacts reach subscribers while it runs. Null once closed or before start().
+   */
+  walk(infohash: Buffer, announcePort: number | undefined, onAnnounced?: () => void): GetPeersWalk | null {
+    if (!this.rpc || this.closed) return null;
+    return new GetPeersWalk({
+      rpc: this.rpc, infohash, announcePort, onAnnounced, alive: () => !this.closed,
+      onValues: (contacts, from) => { if (!this.closed) for (const c of contacts) this.onContact(c, infohash, from); },
+    });
+  }
+
+  /** A plain bittorrent-dht lookup (contacts reach subscribers while it runs). */
   /** Resolves with how many DHT nodes answered (0: none reachable), or -1 once closed. */
   lookup(infohash: Buffer): Promise<number> {
     return new Promise((resolve) => {

@@ -117,7 +117,16 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       announcePort: opts.appPort === undefined ? undefined : () => this.authPort,
       wantMore: () => this.wantMore(),
       onHealth: (up) => this.emit('health', up),
+      now: this.now,
     });
+  }
+
+  /**
+   * Someone wants this zone's peers now (the daemon calls it for DNS queries): a zone lacking
+   * peers looks at once instead of at its backed-off pace (rate-limited in DhtSchedule.wake).
+   */
+  wake(): void {
+    if (this.started && !this.closed) this.schedule.wake();
   }
 
   private wantMore(): boolean {

@@ -2,7 +2,7 @@ import type { ProbeFailure } from './prober.js';
 
 export interface DiscoveryStatsJSON {
   announces: number; lookups: number; contacts: number; probes: number; verified: number;
-  reverifications: number; lost: number; keptWhileDown: number; selfContacts: number; failures: Partial<Record<ProbeFailure, number>>;
+  reverifications: number; lost: number; keptWhileDown: number; selfContacts: number; requeries: number; wakes: number; failures: Partial<Record<ProbeFailure, number>>;
 }
 
 /** Counters of one zone's discovery, for `wherez status`, progress lines and tests. */
@@ -21,6 +21,10 @@ export class DiscoveryStats {
    * Expected on every node, so counted apart: as a failure it would alarm an operator.
    */
   selfContacts = 0;
+  /** Re-queries of the closest nodes right after our announce was stored (fast cold starts). */
+  requeries = 0;
+  /** Lookups started at once because a DNS query asked for the zone while it lacked peers. */
+  wakes = 0;
   readonly failures: Partial<Record<ProbeFailure, number>> = {};
 
   countFailure(reason: ProbeFailure): void {
@@ -30,7 +34,7 @@ export class DiscoveryStats {
   toJSON(): DiscoveryStatsJSON {
     return {
       announces: this.announces, lookups: this.lookups, contacts: this.contacts, probes: this.probes,
-      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, selfContacts: this.selfContacts, failures: { ...this.failures },
+      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, selfContacts: this.selfContacts, requeries: this.requeries, wakes: this.wakes, failures: { ...this.failures },
     };
   }
 }

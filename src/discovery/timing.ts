@@ -9,6 +9,12 @@ export interface DiscoveryTiming {
   lookupFastMaxMs: number;
   /** Lookups once minPeers are verified (new members still join). */
   lookupSlowMs: number;
+  /**
+   * A zone below minPeers for this long stops looking fast: its delay keeps doubling up to
+   * lookupSlowMs (a zone nobody else joined would otherwise query the DHT forever at 12 lookups a
+   * minute). A DNS query for the zone (wake()) still looks at once.
+   */
+  lookupPatienceMs: number;
   /** Re-announce our auth port; below the DHT peer maxAge so we never fall out of stores. */
   reannounceMs: number;
   /** How often a verified peer is challenged again; answer TTLs never outlive this. */
@@ -44,6 +50,7 @@ export const DEFAULT_TIMING: Readonly<DiscoveryTiming> = Object.freeze({
   lookupFastMinMs: 500,
   lookupFastMaxMs: 5_000,
   lookupSlowMs: 60_000,
+  lookupPatienceMs: 3 * 60_000,
   reannounceMs: 10 * 60_000,
   reverifyMs: 30_000,
   lostAfterFailures: 2,
@@ -62,6 +69,12 @@ export const DEFAULT_TIMING: Readonly<DiscoveryTiming> = Object.freeze({
 
 /** BEP 5 stores forget peers that do not re-announce; we re-announce well within this. */
 export const DHT_PEER_MAX_AGE_MS = 30 * 60_000;
+/**
+ * A DHT query unanswered after this fails (k-rpc-socket's default is 2 s). Round trips on the
+ * Mainline DHT are 20-300 ms; the timeout is what a dead node in the tables costs a walk, and
+ * walks are full of nodes that left, so a node that needs more than a second is given up on.
+ */
+export const DHT_QUERY_TIMEOUT_MS = 1_000;
 /** How often the DHT routing table is saved for warm restarts. */
 export const DHT_STATE_SAVE_INTERVAL_MS = 5 * 60_000;
 /**
