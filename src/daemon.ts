@@ -8,6 +8,7 @@ import { DhtNode } from './discovery/dht.js';
 import { Discovery } from './discovery/discovery.js';
 import { SelfDetector } from './discovery/self-detector.js';
 import type { DiscoveryTiming } from './discovery/timing.js';
+import type { ZoneLookup } from './dns/zone-view.js';
 import { createDnsServer, type BoundEndpoint, type DnsCounters, type DnsServer, type ZoneService } from './dns/server.js';
 import type { DiscoveryStatsJSON } from './discovery/stats.js';
 import type { AuthListenerStats } from './discovery/listener.js';
@@ -103,7 +104,7 @@ export class Daemon {
       await this.startDiscovery();
       this.checkOpen();
       this.dns = createDnsServer({
-        listen: this.config.listen, domain: this.config.domain, lookup: this.cache.lookup, labels: () => this.cache.labels(),
+        listen: this.config.listen, domain: this.config.domain, lookup: this.zoneLookup, labels: () => this.cache.labels(),
         services: () => this.services, hostDomain: this.config.hostDomain,
         forward: this.config.forward, upstreams: this.config.upstreams, allow: this.config.allow,
         negativeTtl: this.config.negativeTtl, maxTtl: this.config.maxTtl, now: this.deps.now,
@@ -135,6 +136,17 @@ export class Daemon {
     this.checkOpen();
     return result;
   }
+
+  /**
+   * The DNS side's view of a zone, and the hook from DNS to discovery: a query for a zone without
+   * peers wakes its lookups (one map lookup more per query, only for empty zones; the wake itself
+   * is rate-limited in discovery, so DNS clients cannot make us flood the DHT).
+   */
+  private readonly zoneLookup: ZoneLookup = (label) => {
+    const snap = this.cache.lookup(label);
+    if (snap && snap.peers.length === 0) this.discoveries.get(label)?.wake();
+    return snap;
+  };
 
   private async startDiscovery(): Promise<void> {
     const c = this.config;

@@ -52,6 +52,7 @@ export class DhtSchedule {
   /** Since when peers have been wanted (undefined while we have enough). */
   private wantingSince: number | undefined;
   private announceDue = true;
+  private everStored = false;
   private lastStored = 0;
   private lastResponders = 0;
   private closed = false;
@@ -145,10 +146,13 @@ export class DhtSchedule {
     this.lastStored = Math.max(0, stored);
     if (stored <= 0) return; // still due: the next lookup tries again
     this.announceDue = false;
-    // Nodes that started with us may have announced while we did: look again soon.
-    if (this.o.wantMore()) this.speedUp();
+    // Nodes that started with us may have announced while we did: look again soon. Only after
+    // the first announce: after re-announces it would keep an empty zone fast forever.
+    if (!this.everStored && this.o.wantMore()) this.speedUp();
+    this.everStored = true;
     clearTimeout(this.announceTimer);
-    this.announceTimer = setTimeout(() => { this.announceDue = true; this.speedUp(); },
+    // Re-announce with a walk soon, keeping the pace (an empty zone stays backed off).
+    this.announceTimer = setTimeout(() => { this.announceDue = true; this.lookupSoon(); },
       jittered(this.o.timing.reannounceMs, this.o.timing.jitter, this.o.random));
   }
 
@@ -156,6 +160,11 @@ export class DhtSchedule {
   speedUp(): void {
     if (this.closed) return;
     this.lookupDelay = undefined;
+    this.lookupSoon();
+  }
+
+  private lookupSoon(): void {
+    if (this.closed) return;
     clearTimeout(this.lookupTimer);
     this.lookupTimer = setTimeout(() => this.runLookup(), jittered(this.o.timing.lookupFastMinMs, this.o.timing.jitter, this.o.random));
   }

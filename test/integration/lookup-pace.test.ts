@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestnet } from '../../src/discovery/testnet.js';
+import { DhtNode } from '../../src/discovery/dht.js';
+import { Discovery } from '../../src/discovery/discovery.js';
+import { loadConfig } from '../../src/config/load.js';
+import { Daemon } from '../../src/daemon.js';
+import { WAKE_MIN_INTERVAL_MS } from '../../src/discovery/dht-schedule.js';
+import { query, udpExchange } from '../helpers/dns-client.js';
+import { FAST_TIMING, waitFor } from '../helpers/wait.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// A zone nobody else joined: fast lookups at first, then about lookupSlowMs apart. (Before the
+// patience limit it looked every lookupFastMaxMs forever: 15 lookups in this window.)
+test('an empty zone backs off from fast lookups to the slow pace after lookupPatienceMs', async (t) => {
+  const net = await startTestnet({ nodes: 5, host: '127.0.0.1' });
+  t.after(() => net.close());
+  const dht = new DhtNode({ host: '127.0.0.31', port: 0, bootstrap: net.bootstrap });
+  await dht.start();
+  t.after(() => dht.close());
+  const timing = { ...FAST_TIMING, lookupFastMinMs: 50, lookupFastMaxMs: 100, lookupSlowMs: 5_000, lookupPatienceMs: 600, jitter: 0 };
+  const d = new Discovery({ passphrase: Buffer.from('nobody else'), appPort: 389, authPort: 0, dht, host: '127.0.0.31', timing });
+  t.after(() => d.close());
+  await d.start();
+  await waitFor(() => d.stats.lookups >= 5, 5_000, 'fast lookups while the zone is new');
+  // Past the patience the delay doubles from 100 ms toward lookupSlowMs: 0.2, 0.4, 0.8, 1.6 s...
+  await sleep(2_500);
+  const before = d.stats.lookups;
+  await sleep(1_500);
+  assert.ok(d.stats.lookups - before <= 2, `${d.stats.lookups - before} lookups in 1.5 s once backed off`);
+});
+
+// The daemon hands DNS a lookup that wakes an empty zone: a query makes it look at once, and a
+// burst of queries makes it look once (wakes are rate-limited), not once per query.
+test('a DNS query for an empty zone wakes its lookups at once, at most once per interval', async (t) => {
+  const net = await startTestnet({ nodes: 5, host: '127.0.0.1' });
+  t.after(() => net.close());
+  const dir = await mkdtemp(join(tmpdir(), 'wherez-wake-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'zones.yaml');
+  await writeFile(file, [
+    'listen: ["127.0.0.1:0"]', 'forward: false', 'state_dir: ./state',
+    `dht: { bind: 127.0.0.32, port: 0, bootstrap: ["${net.bootstrap[0]!.host}:${net.bootstrap[0]!.port}"] }`,
+    'zones:', '  ldap: { passphrase_env: KEY, announce: 389, auth_port: 0 }',
+  ].join('\n'));
+  const { config } = await loadConfig(file, { env: { KEY: 'a zone nobody else joined' } });
+  // Slow pace from the start (no patience), so only a wake can explain a prompt lookup.
+  const daemon = new Daemon(config, { timing: { ...FAST_TIMING, lookupFastMinMs: 60_000, lookupFastMaxMs: 60_000, lookupSlowMs: 60_000, lookupPatienceMs: 0 } });
+  t.after(() => daemon.close());
+  await daemon.start();
+  const zone = () => daemon.status().zones.find((z) => z.label === 'ldap')!;
+  await waitFor(() => zone().discovery.lookups === 1, 5_000, 'the first lookup');
+  await sleep(WAKE_MIN_INTERVAL_MS); // a wake right after a lookup is not needed
+  const port = daemon.dnsEndpoints[0]!.port;
+  const replies = await Promise.all([0, 1, 2, 3].map(() => udpExchange(port, query('_ldap._wherez.local', 'SRV'))));
+  assert.ok(replies.every((r) => r !== null), 'every query answered');
+  await waitFor(() => zone().discovery.lookups === 2, 2_000, 'a lookup woken by the DNS query');
+  assert.equal(zone().discovery.wakes, 1, 'four queries, one wake');
+});
