@@ -126,7 +126,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * peers looks at once instead of at its backed-off pace (rate-limited in DhtSchedule.wake).
    */
   wake(): void {
-    if (this.started && !this.closed) this.schedule.wake();
+    if (this.started && !this.closed) this.schedule?.wake();
   }
 
   private wantMore(): boolean {
