@@ -13,20 +13,30 @@ const LONGEST_INSTANCE_LABEL = 'i-'.length + 39 + '-65535'.length;
  * `i-<addr>-<port>._<label>._wherez.<domain>`. Checked here so a long domain or label fails at
  * startup instead of silently producing no answers.
  */
-export function checkNamesFit(domain: string, labels: readonly string[], found: Findings): void {
+export function checkNamesFit(domain: string, zones: readonly NamedZone[], found: Findings): void {
   const zone = `_wherez.${domain}`;
   if (zone.length > MAX_NAME_CHARS) {
     found.error(['domain'], `too long: _wherez.<domain> must fit in ${MAX_NAME_CHARS} characters`);
     return;
   }
-  for (const label of labels) {
+  for (const { label, service, proto } of zones) {
     const longest = LONGEST_INSTANCE_LABEL + 1 + `_${label}.${zone}`.length;
     if (longest > MAX_NAME_CHARS) {
       found.error(['zones', label], `label and domain too long: names such as i-<IPv6>-<port>._${label}._wherez.<domain> ` +
         `would have ${longest} characters (at most ${MAX_NAME_CHARS}); shorten the label or the domain`);
+      continue;
+    }
+    // `_<service>._<proto>.<label>` is shorter than the instance above; the type's instances may not be.
+    const typed = service === undefined ? 0 : LONGEST_INSTANCE_LABEL + 1 + `_${service}._${proto}.${zone}`.length;
+    if (typed > MAX_NAME_CHARS) {
+      found.error(['zones', label, 'service'], `service and domain too long: names such as i-<IPv6>-<port>._${service}._${proto}._wherez.<domain> ` +
+        `would have ${typed} characters (at most ${MAX_NAME_CHARS}); shorten the service or the domain`);
     }
   }
 }
+
+/** A zone's name parts as the DNS side will use them (service undefined: no RFC 2782 names). */
+export interface NamedZone { label: string; service: string | undefined; proto: string }
 
 /**
  * `host_domain`, lower case. The server becomes authoritative for all of it (anything but the

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { deepFreeze } from './freeze.js';
 import { Findings, formatIssue, issuesError, type Locator } from './issues.js';
+import { isServiceName } from '../dns/names.js';
 import { checkNamesFit, resolveHostDomain } from './names-fit.js';
 import { RESOLV_CONF_PATH } from './resolv-conf.js';
 import { resolveAllow, resolveDht, resolveListen, resolveMetrics } from './resolve-network.js';
@@ -62,7 +63,8 @@ export async function parseConfig(text: string, opts: ParseOptions): Promise<Loa
   const baseDir = resolve(opts.baseDir);
   const found = new Findings();
   const domain = raw.domain.toLowerCase();
-  checkNamesFit(domain, Object.keys(raw.zones), found);
+  checkNamesFit(domain, Object.entries(raw.zones).map(([label, z]) =>
+    ({ label, service: z.service ?? (isServiceName(label) ? label : undefined), proto: z.proto })), found);
   const hostDomain = resolveHostDomain(raw.host_domain, domain, found);
   const listen = resolveListen(raw.listen, found);
   const allow = resolveAllow(raw.allow, found);

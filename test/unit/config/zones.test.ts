@@ -74,3 +74,12 @@ test('host_domain: an underscore-free DNS name, lower-cased; containing _wherez.
   const { warnings } = await parse(yaml('domain: corp.internal', 'host_domain: internal'));
   assert.match(warnings.join('\n'), /zones\.yaml:2: host_domain: contains _wherez\.corp\.internal: every other name under internal is answered NXDOMAIN/);
 });
+
+test('every name a zone answers must fit: the label\'s and the service type\'s DNS-SD instances', async () => {
+  const domain = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(59)}`; // _wherez.<domain>: 195 characters
+  await parse(yaml(`domain: ${domain}`, 'zones:', ...z('a', 'service: x')));
+  const err = await rejects(parse(yaml(`domain: ${domain}`, 'zones:', ...z('a', 'service: kerberos', 'proto: udp'))),
+    'WHEREZ_CONFIG_INVALID', 'zones.a.service', 5);
+  assert.match(err.message, /i-<IPv6>-<port>\._kerberos\._udp\._wherez\.<domain> would have 258 characters/);
+  await rejects(parse(yaml(`domain: ${domain}`, 'zones:', ...z('a'.repeat(10)))), 'WHEREZ_CONFIG_INVALID', 'zones.aaaaaaaaaa', 3);
+});
