@@ -3,7 +3,10 @@ import { formatPath, type ConfigPath } from './yaml-lines.js';
 
 /** One problem found in the configuration. Messages never carry passphrase values. */
 export interface Issue {
+  /** Where the problem is (finds the line). */
   readonly path: ConfigPath;
+  /** What the message shows instead of `path`, when a key on it could be a secret. */
+  readonly shown?: ConfigPath;
   readonly message: string;
   /** Defaults to WHEREZ_CONFIG_INVALID. */
   readonly code?: ErrorCode;
@@ -29,7 +32,7 @@ export class Findings {
 
 /** `zones.yaml:12: zones.ldap.auth_port: must be <= 65535`, the format of errors and warnings alike. */
 export function formatIssue(issue: Issue, where: Locator): string {
-  return `${where.file}:${where.lineOf(issue.path)}: ${formatPath(issue.path)}: ${issue.message}`;
+  return `${where.file}:${where.lineOf(issue.path)}: ${formatPath(issue.shown ?? issue.path)}: ${issue.message}`;
 }
 
 /** When one run finds several kinds of problems, the error carries the most fundamental code. */

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Issue } from './issues.js';
-import { ZONE_LABEL_PATTERN } from './schema.js';
+import { MAX_ZONES, ZONE_LABEL_PATTERN } from './schema.js';
 import { pointerToPath } from './yaml-lines.js';
 
 /**
@@ -25,12 +25,16 @@ function toIssue(err: ErrorObject, at: (string | number)[]): Issue | null {
       const known = Object.keys((err.parentSchema?.properties ?? {}) as object);
       const near = closest(key, known);
       const hint = near === undefined ? `known keys: ${known.join(', ')}` : `did you mean "${near}"?`;
+      // Inside a zone a stray key may be a passphrase written where a key belongs: the line
+      // locates it, the message never repeats it.
+      if (at[0] === 'zones') return { path: [...at, key], shown: at, message: `unknown key on this line, not repeated here (${hint})` };
       return { path: [...at, key], message: `unknown key (${hint})` };
     }
     case 'propertyNames':
       return null; // reported through the 'pattern' error ajv raises alongside, which names the key
     case 'pattern':
-      if (err.propertyName !== undefined) return { path: [...at, err.propertyName], message: labelMessage(err.propertyName) };
+      // A zone label is a key under `zones`, so it is shown like an unknown key there: by line only.
+      if (err.propertyName !== undefined) return { path: [...at, err.propertyName], shown: at, message: labelMessage(err.propertyName) };
       return { path: at, message: patternMessage(at) };
     case 'type':
       return { path: at, message: `must be ${String(p.type)}, not ${typeName(err.data)}` };
@@ -45,6 +49,9 @@ function toIssue(err: ErrorObject, at: (string | number)[]): Issue | null {
       return { path: at, message: `must list at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}` };
     case 'minLength':
       return { path: at, message: 'must not be empty' };
+    case 'maxProperties':
+      if (at.length === 1 && at[0] === 'zones') return { path: at, message: tooManyZones(Object.keys(err.data as object).length) };
+      return { path: at, message: err.message ?? err.keyword };
     default:
       return { path: at, message: err.message ?? err.keyword };
   }
@@ -59,11 +66,15 @@ function patternMessage(at: (string | number)[]): string {
   return 'has an invalid format';
 }
 
+export function tooManyZones(count: number): string {
+  return `${count} zones; one daemon serves at most ${MAX_ZONES} (run another wherez for the rest)`;
+}
+
 /** Zone labels are rejected, not lower-cased: two keys differing in case would otherwise collide. */
 function labelMessage(label: string): string {
   const base = 'zone label must be lower-case letters, digits and inner hyphens, 1-62 characters (it becomes the DNS label _<label>)';
   const lower = label.toLowerCase();
-  if (lower !== label && new RegExp(ZONE_LABEL_PATTERN).test(lower)) return `${base} (write "${lower}")`;
+  if (lower !== label && new RegExp(ZONE_LABEL_PATTERN).test(lower)) return `${base} (write it in lower case)`;
   return base;
 }
 

@@ -23,6 +23,12 @@ export const DEFAULTS = {
   zone: { ttl: 30, min_peers: 1, proto: 'tcp' },
 } as const;
 
+/**
+ * Most zones one daemon serves. Well above the 1,000 a daemon must handle well; each zone costs
+ * DHT lookups and, when announcing, a TCP listener and a port, so more belong in another daemon.
+ */
+export const MAX_ZONES = 10_000;
+
 /** Largest TTL we accept anywhere (one day), seconds. */
 export const MAX_TTL_LIMIT_S = 86400;
 
@@ -123,6 +129,7 @@ export const configSchema = {
       type: 'object',
       default: {},
       propertyNames: { pattern: ZONE_LABEL_PATTERN },
+      maxProperties: MAX_ZONES,
       additionalProperties: zoneSchema,
       description: 'zones by DNS label',
     },

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node, type YAMLMap } from 'yaml';
 
 /** A location in the configuration: map keys and sequence indices, e.g. ['zones', 'ldap', 'ttl']. */
 export type ConfigPath = readonly (string | number)[];
@@ -51,7 +51,7 @@ export function lineOf(doc: Document, lines: LineCounter, path: ConfigPath): num
   for (const seg of path) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      const pair = keyIndex(node).get(String(seg));
       if (pair === undefined) break;
       offset = (pair.key as Node | null)?.range?.[0] ?? offset;
       node = pair.value;
@@ -65,4 +65,45 @@ export function lineOf(doc: Document, lines: LineCounter, path: ConfigPath): num
     }
   }
   return lines.linePos(offset).line;
+}
+
+type MapPair = YAMLMap['items'][number];
+const keyIndexes = new WeakMap<YAMLMap, Map<string, MapPair>>();
+
+/**
+ * A map's pairs by key text, built once per map: a config with N zones asks for N lines (one
+ * warning per zone is common), and a linear search each time made that N^2.
+ */
+function keyIndex(map: YAMLMap): Map<string, MapPair> {
+  let index = keyIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of map.items) {
+      const k = keyText(pair.key);
+      if (!index.has(k)) index.set(k, pair);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
+}
+
+/**
+ * The first repeated key of each mapping, as the offset of its second occurrence. Checked here in
+ * one pass with a Set: yaml's own `uniqueKeys` compares each key with every earlier one (N^2:
+ * 50,000 zones took half a minute).
+ */
+export function duplicateKeys(doc: Document): number[] {
+  const found: number[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? `${typeof pair.key.value}:${String(pair.key.value)}` : undefined;
+        if (k === undefined) continue;
+        if (seen.has(k)) { found.push((pair.key as Node).range?.[0] ?? 0); break; }
+        seen.add(k);
+      }
+    },
+  });
+  return found;
 }

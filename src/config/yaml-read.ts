@@ -1,5 +1,7 @@
 import { LineCounter, parseDocument, visit, type Document, type ErrorCode } from 'yaml';
 import { wherezError } from '../errors.js';
+import { MAX_ZONES } from './schema.js';
+import { duplicateKeys } from './yaml-lines.js';
 
 /**
  * yaml's own messages may quote the offending source text, which could be a passphrase, so a
@@ -22,6 +24,12 @@ const YAML_PROBLEMS: Partial<Record<ErrorCode, string>> = {
 /** Aliases may expand to at most this many nodes: a YAML "billion laughs" file stays small. */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Largest configuration accepted, bytes: 10,000 zones (MAX_ZONES) at 400 bytes each. Parsing is
+ * synchronous, so this also bounds how long a start or `wherez check` cannot react to a signal.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 export interface ParsedYaml {
   readonly doc: Document;
   readonly lines: LineCounter;
@@ -31,11 +39,19 @@ export interface ParsedYaml {
 
 /** Parses YAML 1.2 (core schema: `yes`/`on` are strings), or throws WHEREZ_CONFIG_READ naming file:line:col. */
 export function readYaml(text: string, file: string): ParsedYaml {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    throw wherezError('WHEREZ_CONFIG_READ', `${file}: larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, the limit (room for ${MAX_ZONES} zones)`);
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const msgs = doc.errors.map((e) => {
-      const { line, col } = lines.linePos(e.pos[0]);
+  // Duplicate keys are found by duplicateKeys (linear); yaml's uniqueKeys is quadratic.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const problems = [
+    ...doc.errors.map((e) => ({ pos: e.pos[0], code: e.code })),
+    ...(doc.errors.length === 0 ? duplicateKeys(doc).map((pos) => ({ pos, code: 'DUPLICATE_KEY' as const })) : []),
+  ].sort((a, b) => a.pos - b.pos);
+  if (problems.length > 0) {
+    const msgs = problems.map((e) => {
+      const { line, col } = lines.linePos(e.pos);
       const what = YAML_PROBLEMS[e.code] ?? e.code.toLowerCase().replace(/_/g, ' ');
       return `${file}:${line}:${col}: YAML syntax: ${what}`;
     });

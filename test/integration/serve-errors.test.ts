@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chmod, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -74,4 +75,29 @@ test('SIGTERM during load and start stops serve at once (start is not awaited pa
   assert.match(serve.stderr(), /interrupted during start/);
   assert.deepEqual(serve.lines.filter((l) => l.includes('serving')), []);
   assert.ok(Date.now() - signalled < 4_000, `exit took ${Date.now() - signalled} ms`);
+});
+
+/** CPU seconds (user + system) `pid` has used so far, from /proc/PID/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+test('wherez check on a huge config ends at once on SIGTERM, even mid-parse', async (t) => {
+  // Just under the 4 MiB limit: ~130,000 zones take seconds of CPU to parse before the zone count is refused.
+  const line = (i: number) => `  z${i}: {passphrase_env: K}`;
+  const zones: string[] = [];
+  for (let size = 0, i = 0; size < 4 * 1024 * 1024 - 100; i++) { zones.push(line(i)); size += line(i).length + 1; }
+  zones.pop();
+  const file = await tempConfig(t, `zones:\n${zones.join('\n')}\n`);
+  const check = runCli(['check', '--config', file], { K: 'k' });
+  t.after(() => check.stop());
+  const pid = check.child.pid as number;
+  await waitFor(async () => (await cpuSeconds(pid)) >= 2.5, 30_000, 'check to be busy parsing (past its start-up)');
+  const signalled = Date.now();
+  check.child.kill('SIGTERM');
+  await check.exited();
+  assert.equal(check.child.signalCode, 'SIGTERM', `exit code ${check.child.exitCode}: ${check.stderr()}`);
+  assert.ok(Date.now() - signalled < 2_000, `exit took ${Date.now() - signalled} ms`);
 });

@@ -25,6 +25,10 @@ const CASES: Array<[string, Parameters<typeof parse>[1]]> = [
   [yaml('zones:', '  a:', `    passphrase: !!binary ${SECRET}`), {}],
   [yaml('zones:', '  a:', `    passphrase: *${SECRET}`), {}],
   [yaml('zones:', '  a:', `    pasphrase: ${SECRET}`), {}],
+  [yaml('zones:', '  a:', '    passphrase_env: K', `    ${SECRET}: 1`), { env: { K: 'k' } }], // the secret written as a key
+  [yaml('zones:', '  a:', '    passphrase_env: K', `    ${SECRET}:`), { env: { K: 'k' } }],
+  [yaml('zones:', `  ${SECRET}:`, '    passphrase_env: K'), { env: { K: 'k' } }], // ... or as a zone label
+  [yaml('zones:', `  ${SECRET.toLowerCase()}x!:`, '    passphrase_env: K'), { env: { K: 'k' } }],
   [yaml('zones:', '  a:', `    passphrase_env: ${SECRET}`), { env: {} }],
   [yaml('zones:', '  a:', '    passphrase_file: /k', '    passphrase_env: K'), { env: { K: SECRET }, files: { '/k': SECRET } }],
   [yaml('zones:', '  a:', '    passphrase_file: /k', '    auth_port: 99999'), { files: { '/k': SECRET } }],
