@@ -1,5 +1,5 @@
 import { isValidPort } from '../peer.js';
-import { addressScope, type AddressScope } from './address-class.js';
+import { addressScope, type AddressScope } from '../net/address-class.js';
 
 export type ContactVerdict = 'dial' | 'garbage' | 'out-of-scope';
 

@@ -8,7 +8,7 @@ import {
   AUTH_CONNECTION_DEADLINE_MS, AUTH_LINGER_MS, AUTH_LISTEN_BACKLOG, AUTH_MAX_CONNECTIONS, AUTH_MAX_CONNECTIONS_PER_IP,
   AUTH_MAX_CONNECTIONS_PER_PREFIX,
 } from './timing.js';
-import { ConnectionSlots } from './connection-slots.js';
+import { ConnectionSlots } from '../net/connection-slots.js';
 import { serveV2, type V2ListenerContext } from './v2/listener-session.js';
 import { V2_FIRST_BYTE } from './v2/wire.js';
 

@@ -1,4 +1,4 @@
-import { normalizeIp, sourcePrefix } from './address-class.js';
+import { normalizeIp, sourcePrefix } from '../net/address-class.js';
 
 /** A DHT contact waiting for its first challenge. */
 export interface QueuedCandidate {

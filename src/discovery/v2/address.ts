@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { normalizeIp } from '../address-class.js';
+import { normalizeIp } from '../../net/address-class.js';
 
 /**
  * Attested addresses on the wire: family u8 (4 or 6) then 4 or 16 bytes. Text forms are

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import ipaddr from 'ipaddr.js';
-import { normalizeIp } from '../address-class.js';
+import { normalizeIp } from '../../net/address-class.js';
 import { MAX_ATTESTED } from './wire.js';
 import { isWildcard } from '../../config/endpoints.js';
 

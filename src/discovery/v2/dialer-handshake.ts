@@ -1,6 +1,6 @@
 import { calculateGenerator, iskIr, scalarMultVfy } from './cpace.js';
 import { fromWireAddress, toWireAddress } from './address.js';
-import { normalizeIp } from '../address-class.js';
+import { normalizeIp } from '../../net/address-class.js';
 import { zoneHint } from './keys.js';
 import {
   DIALER_SIG_LABEL, LISTENER_SIG_LABEL, channelId, open, seal, sessionKeys, sha256, signWith, verifySig,

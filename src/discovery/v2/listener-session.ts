@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import type { Logger } from '../../log.js';
-import { normalizeIp } from '../address-class.js';
+import { normalizeIp } from '../../net/address-class.js';
 import type { Identity } from './session.js';
 import type { ReplayCache } from './replay-cache.js';
 import {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressScope, normalizeIp, sourcePrefix } from '../../../src/discovery/address-class.js';
+import { addressScope, normalizeIp, sourcePrefix } from '../../../src/net/address-class.js';
 import { contactVerdict } from '../../../src/discovery/contact-filter.js';
 
 test('address scopes', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectionSlots, type ConnectionSlot } from '../../../src/discovery/connection-slots.js';
+import { ConnectionSlots, type ConnectionSlot } from '../../../src/net/connection-slots.js';
 
 test('per-IP and per-prefix shares; IPv4-mapped addresses count as their IPv4 source', () => {
   const slots = new ConnectionSlots({ max: 100, maxPerIp: 2, maxPerPrefix: 3 });
