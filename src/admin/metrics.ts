@@ -60,6 +60,8 @@ export function createMetrics(status: () => DaemonStatus): Registry {
   readCounter(reg, 'wherez_dns_cache_hits_total', 'Replies served from the built-answer or forward cache', [], dns((c) => c.zoneCacheHits + c.forwardCacheHits), status);
   readCounter(reg, 'wherez_dns_tcp_query_deadlines_total', 'TCP connections closed because a started query did not arrive whole in time', [],
     dns((c) => c.tcpQueryDeadlines), status);
+  readCounter(reg, 'wherez_dns_tcp_connections_dropped_total', 'TCP connections closed for fairness: over their source\'s share (refused) or slot given to a quieter network (preempted)', ['reason'],
+    (s) => (s.dns ? [[{ reason: 'refused' }, s.dns.tcpConnectionsRefused], [{ reason: 'preempted' }, s.dns.tcpConnectionsPreempted]] : []), status);
   readCounter(reg, 'wherez_dns_internal_errors_total', 'Handler failures answered SERVFAIL (should stay 0)', [], dns((c) => c.internalErrors), status);
   return reg;
 }

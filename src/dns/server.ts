@@ -15,7 +15,8 @@ import { createForwarder, type Forwarder } from './forward.js';
 import { isValidName, zoneName } from './names.js';
 import { createResponder } from './responder.js';
 import { createCounters, snapshotCounters, type DnsCounters } from './stats.js';
-import { listenTcp, TCP_IDLE_TIMEOUT_MS, TCP_MAX_CONNECTIONS, TCP_QUERY_DEADLINE_MS, type TcpListener } from './tcp.js';
+import { listenTcp, TCP_IDLE_TIMEOUT_MS, TCP_MAX_CONNECTIONS, TCP_MAX_CONNECTIONS_PER_IP, TCP_MAX_CONNECTIONS_PER_PREFIX, TCP_QUERY_DEADLINE_MS,
+  type TcpListener } from './tcp.js';
 import { bindUdp, type UdpListener } from './udp.js';
 import { parseIp, type IpAddr } from './ip.js';
 import type { ZoneLookup, ZoneService } from './zone-view.js';
@@ -60,6 +61,9 @@ export interface DnsServerOptions {
   /** A started TCP query must arrive whole within this (not reset by each byte). */
   tcpQueryDeadlineMs?: number;
   maxTcpConnections?: number;
+  /** TCP slots one source address, and one /24 or /56, may hold. */
+  maxTcpConnectionsPerIp?: number;
+  maxTcpConnectionsPerPrefix?: number;
   forwardAttemptTimeoutMs?: number;
   forwardDeadlineMs?: number;
   forwardCacheEntries?: number;
@@ -112,7 +116,8 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const now = opts.now ?? Date.now;
   const maxTtl = opts.maxTtl ?? DEFAULTS.max_ttl;
   const tcpOpts = { idleTimeoutMs: opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS, queryDeadlineMs: opts.tcpQueryDeadlineMs ?? TCP_QUERY_DEADLINE_MS,
-    maxConnections: opts.maxTcpConnections ?? TCP_MAX_CONNECTIONS, log, counters };
+    maxConnections: opts.maxTcpConnections ?? TCP_MAX_CONNECTIONS, maxConnectionsPerIp: opts.maxTcpConnectionsPerIp ?? TCP_MAX_CONNECTIONS_PER_IP,
+    maxConnectionsPerPrefix: opts.maxTcpConnectionsPerPrefix ?? TCP_MAX_CONNECTIONS_PER_PREFIX, log, counters };
   const listeners: (UdpListener | TcpListener)[] = [];
   let forwarder: Forwarder | undefined;
   let starting: Promise<readonly BoundEndpoint[]> | undefined;

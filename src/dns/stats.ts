@@ -26,13 +26,17 @@ export interface DnsCounters {
   tcpConnectionsOpen: number;
   /** TCP connections closed because a started query did not arrive whole in time (slow clients). */
   tcpQueryDeadlines: number;
+  /** TCP connections closed on accept: their source's share (IP or prefix) or every slot was taken. */
+  tcpConnectionsRefused: number;
+  /** TCP connections closed to give their slot to a source holding fewer (the busiest prefix's oldest). */
+  tcpConnectionsPreempted: number;
 }
 
 export function createCounters(): DnsCounters {
   return {
     queries: 0, udp: 0, tcp: 0, dropped: 0, rcodes: {}, truncated: 0, zoneCacheHits: 0, forwarded: 0,
     forwardCacheHits: 0, forwardFailures: 0, loopsDetected: 0, internalErrors: 0, tcpConnections: 0, tcpConnectionsOpen: 0,
-    tcpQueryDeadlines: 0,
+    tcpQueryDeadlines: 0, tcpConnectionsRefused: 0, tcpConnectionsPreempted: 0,
   };
 }
 

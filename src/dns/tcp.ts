@@ -5,9 +5,12 @@
  * so a slow or silent client costs one socket until its idle timeout and never stalls others.
  * A started frame must arrive whole within a deadline that bytes do not reset: the idle timer
  * alone let a client sending one byte a second hold its slot for a 65,535-byte frame's 18 hours.
+ * Connection slots are shared per source IP and per /24 or /56 (net/connection-slots.ts): 300
+ * slow clients of one network filled all 256 slots and 60 of 75 honest TCP queries failed.
  */
 import net from 'node:net';
 import type { Logger } from '../log.js';
+import { ConnectionSlots } from '../net/connection-slots.js';
 import type { Responder } from './responder.js';
 import type { DnsCounters } from './stats.js';
 
@@ -15,6 +18,10 @@ export const TCP_IDLE_TIMEOUT_MS = 10_000;
 /** From a frame's first byte to its last; a real query (under 300 bytes) needs one round trip. */
 export const TCP_QUERY_DEADLINE_MS = 3_000;
 export const TCP_MAX_CONNECTIONS = 256;
+/** Slots one source address may hold: a stub or forwarder needs one or two (RFC 7766 6.2.2 reuse). */
+export const TCP_MAX_CONNECTIONS_PER_IP = 16;
+/** Slots one /24 (IPv4) or /56 (IPv6) may hold: a quarter, so three more networks always fit. */
+export const TCP_MAX_CONNECTIONS_PER_PREFIX = 64;
 /** Questions one connection may have in flight before we stop reading it. */
 export const TCP_MAX_PIPELINED = 64;
 
@@ -22,6 +29,8 @@ export interface TcpOptions {
   idleTimeoutMs: number;
   queryDeadlineMs: number;
   maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxConnectionsPerPrefix: number;
   log: Logger;
   counters: DnsCounters;
 }
@@ -104,17 +113,28 @@ function serveConnection(socket: net.Socket, respond: Responder, opts: TcpOption
 /** Listens on `host:port`; rejects with the raw listen error (the caller codes it). */
 export function listenTcp(host: string, port: number, respond: Responder, opts: TcpOptions): Promise<TcpListener> {
   const sockets = new Set<net.Socket>();
+  const slots = new ConnectionSlots({ max: opts.maxConnections, maxPerIp: opts.maxConnectionsPerIp, maxPerPrefix: opts.maxConnectionsPerPrefix });
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    const admission = slots.acquire(socket.remoteAddress ?? '', () => {
+      opts.counters.tcpConnectionsPreempted++;
+      socket.destroy();
+    });
+    if (!admission.ok) {
+      opts.counters.tcpConnectionsRefused++;
+      socket.destroy();
+      return;
+    }
     opts.counters.tcpConnections++;
     opts.counters.tcpConnectionsOpen++;
     sockets.add(socket);
     socket.on('close', () => {
+      admission.slot.release();
       sockets.delete(socket);
       opts.counters.tcpConnectionsOpen--;
     });
     serveConnection(socket, respond, opts);
+    admission.preempted?.(); // after the newcomer is set up: closing the victim re-enters release()
   });
-  server.maxConnections = opts.maxConnections;
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

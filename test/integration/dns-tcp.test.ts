@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type net from 'node:net';
+import { connect as netConnect } from 'node:net';
 import dnsPacket from 'dns-packet';
-import { frame, query, tcpConnect, tcpExchange, udpExchange, type FrameReader } from '../helpers/dns-client.js';
+import { FrameReader, frame, query, tcpConnect, tcpExchange, udpExchange } from '../helpers/dns-client.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { startUpstream } from '../helpers/dns-upstream.js';
 import { MemoryZones, peers } from '../helpers/dns-zones.js';
@@ -145,6 +146,42 @@ test('a query trickled one byte at a time is cut at the query deadline, which by
   } finally {
     clearInterval(trickle);
     slow.sock.destroy();
+    await server.close();
+  }
+});
+
+/** A TCP connection from `source` (a 127.x address) that has been accepted and is held by the server. */
+async function heldFrom(port: number, source: string): Promise<net.Socket> {
+  const sock = netConnect({ host: '127.0.0.1', port, localAddress: source });
+  sock.on('error', () => {});
+  await once(sock, 'connect');
+  sock.write(Buffer.from([0xff, 0xff, 0x41])); // a 65,535-byte frame, started: a slow client
+  return sock;
+}
+
+test('TCP slots are shared per source: slow clients of one network cannot lock out another', async () => {
+  const { server, port } = await startDnsServer(zones(), { maxTcpConnections: 8, maxTcpConnectionsPerIp: 2, maxTcpConnectionsPerPrefix: 4 });
+  const slow: net.Socket[] = [];
+  try {
+    // Three addresses of 127.0.1.0/24 try 3 connections each: 2 per IP, 4 for the prefix.
+    for (const ip of ['127.0.1.1', '127.0.1.2', '127.0.1.3']) for (let i = 0; i < 3; i++) slow.push(await heldFrom(port, ip));
+    await waitFor(() => server.stats().tcpConnectionsRefused === 5, 2_000, 'five refused');
+    assert.equal(server.stats().tcpConnectionsOpen, 4);
+    // A second network fills the remaining slots.
+    for (const ip of ['127.0.3.1', '127.0.3.2']) for (let i = 0; i < 2; i++) slow.push(await heldFrom(port, ip));
+    await waitFor(() => server.stats().tcpConnectionsOpen === 8, 2_000, 'all slots held');
+    // All 8 held: an honest client of a third network takes the oldest slot of a busiest one.
+    const honest = netConnect({ host: '127.0.0.1', port, localAddress: '127.0.2.1' });
+    const reader = new FrameReader(honest);
+    await once(honest, 'connect');
+    honest.write(frame(query('_many._wherez.local', 'SRV', { id: 99 })));
+    const p = dnsPacket.decode(await reader.next());
+    assert.equal(p.id, 99);
+    assert.equal(p.answers?.length, 40);
+    honest.destroy();
+    assert.equal(server.stats().tcpConnectionsPreempted, 1);
+  } finally {
+    for (const s of slow) s.destroy();
     await server.close();
   }
 });
