@@ -14,12 +14,16 @@ import type { DiscoveryStatsJSON } from './discovery/stats.js';
 import type { AuthListenerStats } from './discovery/listener.js';
 import type { Peer } from './peer.js';
 import { AdminServer } from './admin/http.js';
+import { WarmPeers } from './state/warm-peers.js';
+import type { WriteHooks } from './discovery/state-file.js';
 import { createMetrics } from './admin/metrics.js';
 import { withDeadline } from './deadline.js';
 import { isWherezError, wherezError } from './errors.js';
 
 export interface DaemonDeps {
   log?: Logger;
+  /** Hooks into state-file writes (tests pause between write and rename to kill -9 there). */
+  stateHooks?: WriteHooks;
   now?: () => number;
   /** Timing overrides for every zone (tests use short timers). */
   timing?: Partial<DiscoveryTiming>;
@@ -86,10 +90,21 @@ export class Daemon {
   private readonly self = new SelfDetector();
   /** The zones' RFC 2782 names, rebuilt on reload (the DNS side keys its reply cache by identity). */
   private services: readonly ZoneService[];
+  private readonly warm: WarmPeers;
 
   constructor(private config: Config, private readonly deps: DaemonDeps = {}) {
     this.log = deps.log ?? silentLogger();
     this.services = servicesOf(config.zones);
+    this.warm = new WarmPeers({
+      stateDir: config.stateDir, cache: this.cache, log: this.log.child({ component: 'state' }), now: deps.now ?? Date.now,
+      onPending: (label) => this.updateStale(label), hooks: deps.stateHooks,
+    });
+  }
+
+  /** Stale while discovery is down or restored peers await their first challenge. */
+  private updateStale(label: string): void {
+    const d = this.discoveries.get(label);
+    if (d) this.cache.setStale(label, d.down || this.warm.pending(label) > 0);
   }
 
   get dnsEndpoints(): readonly BoundEndpoint[] { return this.bound; }
@@ -153,6 +168,7 @@ export class Daemon {
     const dht = new DhtNode({ host: c.dht.bind, port: c.dht.port, bootstrap: c.dht.bootstrap, stateDir: c.stateDir, log: this.log.child({ component: 'dht' }) });
     this.dht = dht;
     await this.step('dht start', () => dht.start());
+    await this.step('peers file', () => this.warm.start());
     for (const zone of c.zones) await this.startZone(zone);
   }
 
@@ -170,14 +186,17 @@ export class Daemon {
     const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
     d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); this.events.emit('peer', zone.label, p); });
     d.on('refresh', (p, next) => upsert(p, next));
-    d.on('health', (up) => this.cache.setStale(zone.label, !up));
+    d.on('health', () => this.updateStale(zone.label));
     d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); this.events.emit('lost', zone.label, p); });
+    this.warm.attach(zone.label, d);
     await this.step(`zone ${zone.label}`, () => d.start());
+    this.warm.seed(zone.label);
   }
 
   private async stopZone(label: string): Promise<void> {
     const d = this.discoveries.get(label);
     this.discoveries.delete(label);
+    this.warm.detach(label);
     this.cache.removeZone(label);
     await d?.close();
   }
@@ -242,6 +261,8 @@ export class Daemon {
   private async closeAll(): Promise<void> {
     await this.admin?.close();
     await this.dns?.close();
+    // The last save, while the zones still know their peers.
+    await this.warm.close();
     for (const label of [...this.discoveries.keys()].reverse()) await this.stopZone(label);
     await this.dht?.close();
   }

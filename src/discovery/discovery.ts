@@ -55,6 +55,8 @@ export interface DiscoveryEvents {
   lost: [Peer];
   /** A known peer passed a re-verification; valid until the next one, at `nextVerifyAt`. */
   refresh: [Peer, number];
+  /** A candidate failed its first challenge (not a peer; it may be tried again after a backoff). */
+  unverified: [{ host: string; authPort: number }];
   /** Discovery went down (no DHT node answers; peers are kept, stale) or came back up. */
   health: [boolean];
 }
@@ -182,6 +184,14 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.v2?.start();
   }
 
+  /**
+   * Contacts known from elsewhere (the peers file of a warm restart): challenged at once like
+   * DHT contacts; each ends in `peer` or `unverified`, unless already known or backing off.
+   */
+  seed(contacts: ReadonlyArray<{ host: string; authPort: number }>): void {
+    for (const c of contacts) this.consider(c.host, c.authPort);
+  }
+
   /** A contact from the DHT: verify it unless known, queued, ourselves or backing off. */
   private consider(host: string, authPort: number, via: 'v1' | 'v2'): void {
     if (this.closed) return;
@@ -226,6 +236,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       if (r.reason === 'aborted') return;
       const self = r.reason === 'self';
       this.candidates.set(key, { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1) });
+      this.emit('unverified', { host, authPort });
       return;
     }
     this.candidates.delete(key);

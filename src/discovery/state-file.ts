@@ -15,13 +15,19 @@ import { wherezError } from '../errors.js';
 
 let seq = 0;
 
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+export interface WriteHooks {
+  /** Runs between the fsync of the temp file and the rename (tests pause there to kill -9 mid-write). */
+  beforeRename?: () => Promise<void>;
+}
+
+export async function writeJsonAtomic(path: string, value: unknown, hooks: WriteHooks = {}): Promise<void> {
   const tmp = `${path}.${process.pid}.${seq++}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
     const fh = await open(tmp, 'r');
     try { await fh.sync(); } finally { await fh.close(); }
+    await hooks.beforeRename?.();
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
@@ -35,16 +41,32 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  * stuck in the thread pool would even keep process.exit from finishing).
  */
 export async function readJsonOrNull(path: string): Promise<unknown> {
+  const r = await readJsonState(path);
+  return r.ok ? r.value : null;
+}
+
+/** The start-of-life read, saying why there is no state (for a log line): missing, unreadable or not JSON. */
+export async function readJsonState(path: string): Promise<{ ok: true; value: unknown } | { ok: false; why: 'missing' | 'unreadable' | 'not JSON' }> {
   await removeStaleTemps(path);
   let fh;
   try {
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    if (!(await fh.stat()).isFile()) return null;
-    return JSON.parse(await fh.readFile('utf8')) as unknown;
+  } catch (err) {
+    return { ok: false, why: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable' };
+  }
+  let text: string;
+  try {
+    if (!(await fh.stat()).isFile()) return { ok: false, why: 'unreadable' };
+    text = await fh.readFile('utf8');
   } catch {
-    return null;
+    return { ok: false, why: 'unreadable' };
   } finally {
-    await fh?.close();
+    await fh.close();
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, why: 'not JSON' };
   }
 }
 
