@@ -187,9 +187,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   /**
    * Contacts known from elsewhere (the peers file of a warm restart): challenged at once like
    * DHT contacts; each ends in `peer` or `unverified`, unless already known or backing off.
+   * A zone that speaks v2 dials them with v2 only: the file does not say how a peer was met, and
+   * a restart must not be a way to downgrade an endpoint to v1.
    */
   seed(contacts: ReadonlyArray<{ host: string; authPort: number }>): void {
-    for (const c of contacts) this.consider(c.host, c.authPort);
+    for (const c of contacts) this.consider(c.host, c.authPort, this.protocol === 'v1' ? 'v1' : 'v2');
   }
 
   /** A contact from the DHT: verify it unless known, queued, ourselves or backing off. */
