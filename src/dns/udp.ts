@@ -1,8 +1,15 @@
-/** DNS over UDP: one datagram in, at most one datagram back to its source. */
+/**
+ * DNS over UDP: one datagram in, at most one datagram back to its source. The socket asks for a
+ * large receive buffer: with the kernel default (~208 KiB, a few hundred small datagrams) every
+ * pause of the event loop longer than a few tens of ms under a flood drops honest queries too.
+ */
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '../log.js';
 import type { Responder } from './responder.js';
+
+/** Asked of the kernel, which caps it at net.core.rmem_max (4 MiB on common distributions). */
+export const UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface UdpListener {
   readonly port: number;
@@ -11,7 +18,7 @@ export interface UdpListener {
 
 /** Binds `host:port`; rejects with the raw bind error (the caller codes it). */
 export function bindUdp(host: string, port: number, respond: Responder, log: Logger): Promise<UdpListener> {
-  const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4' });
+  const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: UDP_RECV_BUFFER_BYTES });
   let closed = false;
 
   const send = (reply: Buffer | null, rinfo: dgram.RemoteInfo): void => {

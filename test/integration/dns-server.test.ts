@@ -1,13 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { once } from 'node:events';
 import { isWherezError } from '../../src/errors.js';
 import { createDnsServer } from '../../src/dns/server.js';
+import { UDP_RECV_BUFFER_BYTES } from '../../src/dns/udp.js';
 import { dig, query, tcpExchange, udpExchange } from '../helpers/dns-client.js';
 import { nodeResolver, startDnsServer } from '../helpers/dns-server.js';
 import { MemoryZones, peers } from '../helpers/dns-zones.js';
+import { waitFor } from '../helpers/wait.js';
 
 const zones = () => new MemoryZones({
   ldap: { peers: [...peers(3, 60_000, Date.now()), { host: '2001:db8::5', port: 636, expiresAt: Date.now() + 60_000 }] },
@@ -101,4 +105,31 @@ test('start binds UDP and TCP on one port; a taken port is a coded error; close 
     await server.close();
   }
   await assert.rejects(server.start(), (err) => isWherezError(err, 'WHEREZ_CLOSED'));
+});
+
+test('a burst of UDP queries while the server is busy is queued by the kernel, not dropped', async (t) => {
+  if (Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8')) < UDP_RECV_BUFFER_BYTES) {
+    t.skip('net.core.rmem_max is below UDP_RECV_BUFFER_BYTES here: the kernel caps the buffer we ask for');
+    return;
+  }
+  const { server, port } = await startDnsServer(zones(), { forward: false });
+  const BURST = 3000;
+  // Another process sends the burst while this one (the server) is kept busy for 1 s.
+  const sender = spawn(process.execPath, ['--input-type=module', '-e', `
+    import dgram from 'node:dgram';
+    const msg = Buffer.from('${query('_ldap._wherez.local', 'A', { id: 1 }).toString('hex')}', 'hex');
+    const s = dgram.createSocket('udp4');
+    let sent = 0;
+    const next = () => { if (sent++ < ${BURST}) s.send(msg, ${port}, '127.0.0.1', next); else s.close(); };
+    s.bind(0, '127.0.0.1', () => { console.log('go'); next(); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await once(sender.stdout!, 'data');
+    const until = performance.now() + 1_000;
+    while (performance.now() < until) { /* the server's event loop does not run */ }
+    await once(sender, 'exit');
+    await waitFor(() => server.stats().udp >= BURST, 5_000, `all ${BURST} queries read (read ${server.stats().udp})`);
+  } finally {
+    sender.kill();
+    await server.close();
+  }
 });
