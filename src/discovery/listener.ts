@@ -6,7 +6,7 @@ import { CHALLENGE_MESSAGE_BYTES, decodeChallenge, respondV1 } from './handshake
 import { SelfDetector } from './self-detector.js';
 import {
   AUTH_CONNECTION_DEADLINE_MS, AUTH_LINGER_MS, AUTH_LISTEN_BACKLOG, AUTH_MAX_CONNECTIONS, AUTH_MAX_CONNECTIONS_PER_IP,
-  AUTH_MAX_CONNECTIONS_PER_PREFIX,
+  AUTH_MAX_CONNECTIONS_PER_PREFIX, AUTH_PREEMPT_MIN_AGE_MS,
 } from './timing.js';
 import { ConnectionSlots } from '../net/connection-slots.js';
 import { serveV2, type V2ListenerContext } from './v2/listener-session.js';
@@ -81,6 +81,7 @@ export class AuthListener {
       max: opts.maxConnections ?? AUTH_MAX_CONNECTIONS,
       maxPerIp: opts.maxConnectionsPerIp ?? AUTH_MAX_CONNECTIONS_PER_IP,
       maxPerPrefix: opts.maxConnectionsPerPrefix ?? AUTH_MAX_CONNECTIONS_PER_PREFIX,
+      minAgeToPreemptMs: AUTH_PREEMPT_MIN_AGE_MS,
     });
     // No server.maxConnections: Node would drop over-cap connections before we see them, and a
     // fair newcomer must be seen to take a slot from the busiest source.

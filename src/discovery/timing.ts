@@ -92,6 +92,8 @@ export const AUTH_LINGER_MS = 1_000;
 export const AUTH_MAX_CONNECTIONS = 128;
 export const AUTH_MAX_CONNECTIONS_PER_IP = 8;
 export const AUTH_MAX_CONNECTIONS_PER_PREFIX = 32;
+/** Auth listener: a slot is handed to a fairer source only after it was held this long (see ConnectionSlots). */
+export const AUTH_PREEMPT_MIN_AGE_MS = 1_000;
 /**
  * Auth listener: accept queue. A flood's connections pass through it before we can refuse them;
  * Node's default of 511 overflowed under 1,000 at once and dropped an honest SYN (the kernel caps

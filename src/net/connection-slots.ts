@@ -7,6 +7,12 @@ export interface ConnectionSlotLimits {
   maxPerIp: number;
   /** Held at once per /24 (IPv4) or /56 (IPv6). */
   maxPerPrefix: number;
+  /**
+   * A slot is taken from another source only once it has been held this long: an honest client
+   * needs its slot for one round trip, so it is never the one taken, and each slot changes hands
+   * at most once per this period however fast a flood reconnects.
+   */
+  minAgeToPreemptMs: number;
 }
 
 /** A held slot; `release()` is idempotent. */
@@ -20,16 +26,18 @@ export type Admission =
   | { ok: true; slot: ConnectionSlot; preempted?: () => void }
   | { ok: false; reason: 'per-ip' | 'per-prefix' | 'full' };
 
-interface Held { ip: string; prefix: string; since: number; preempt: () => void; released: boolean }
+interface Held { ip: string; prefix: string; seq: number; since: number; preempt: () => void; released: boolean }
 
 /**
  * Connection slots of a listener, shared fairly between sources. Without it, one source that
  * opens connections and never finishes them holds every slot (1,000 such connections made a
- * daemon invisible to its peers). Each IP and each prefix holds a bounded share; when all slots
- * are taken, a newcomer from a prefix holding fewer slots than the busiest prefix takes the
- * oldest slot of that busiest prefix, so however many sources flood, an honest client (which
- * needs its slot for one round trip) gets one. Protocol-neutral: the v1 and v2 handshakes both
- * sit behind it.
+ * daemon invisible to its peers). Each IP and each prefix holds a bounded share. When all slots
+ * are taken, a newcomer takes the oldest slot of the busiest prefix if that makes the shares
+ * fairer (the busiest holds at least two more than the newcomer's prefix) or if the newcomer's
+ * prefix holds nothing at all, and only a slot older than `minAgeToPreemptMs`. Equal shares
+ * therefore stay put (a flood from fewer prefixes than slots settles and stops churning), while
+ * a client from a prefix without a slot, such as an honest prober, always finds one to take.
+ * Protocol-neutral: the v1 and v2 handshakes both sit behind it.
  */
 export class ConnectionSlots {
   private readonly held = new Set<Held>();
@@ -37,7 +45,7 @@ export class ConnectionSlots {
   private readonly perPrefix = new Map<string, Set<Held>>();
   private seq = 0;
 
-  constructor(private readonly limits: ConnectionSlotLimits) {}
+  constructor(private readonly limits: ConnectionSlotLimits, private readonly now: () => number = () => performance.now()) {}
 
   get size(): number { return this.held.size; }
 
@@ -58,7 +66,7 @@ export class ConnectionSlots {
       this.drop(victim);
       preempted = victim.preempt;
     }
-    const h: Held = { ip, prefix, since: this.seq++, preempt, released: false };
+    const h: Held = { ip, prefix, seq: this.seq++, since: this.now(), preempt, released: false };
     this.held.add(h);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     let set = this.perPrefix.get(prefix);
@@ -68,14 +76,22 @@ export class ConnectionSlots {
     return { ok: true, slot: { ip, prefix, release: () => this.drop(h) }, preempted };
   }
 
-  private oldestOfBusiestPrefix(newcomerPrefixCount: number): Held | undefined {
-    let busiest: Set<Held> | undefined;
-    for (const set of this.perPrefix.values()) if (!busiest || set.size > busiest.size) busiest = set;
-    // Only a prefix holding more than the newcomer's gives one up: equal shares stay put.
-    if (!busiest || busiest.size <= newcomerPrefixCount) return undefined;
-    let oldest: Held | undefined;
-    for (const h of busiest) if (!oldest || h.since < oldest.since) oldest = h;
-    return oldest;
+  /**
+   * The slot to give up: held long enough, in a prefix whose share is larger than the newcomer's
+   * by two (or by one when the newcomer's prefix holds nothing); the busiest such prefix first,
+   * then the oldest slot. A linear scan: at most `max` (128) slots.
+   */
+  private oldestOfBusiestPrefix(mine: number): Held | undefined {
+    const cutoff = this.now() - this.limits.minAgeToPreemptMs;
+    const minSize = mine === 0 ? 1 : mine + 2;
+    let best: Held | undefined;
+    let bestSize = 0;
+    for (const h of this.held) {
+      const size = this.perPrefix.get(h.prefix)?.size ?? 0;
+      if (size < minSize || h.since > cutoff) continue;
+      if (!best || size > bestSize || (size === bestSize && h.seq < best.seq)) { best = h; bestSize = size; }
+    }
+    return best;
   }
 
   private drop(h: Held): void {

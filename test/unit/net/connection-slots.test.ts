@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ConnectionSlots, type ConnectionSlot } from '../../../src/net/connection-slots.js';
 
 test('per-IP and per-prefix shares; IPv4-mapped addresses count as their IPv4 source', () => {
-  const slots = new ConnectionSlots({ max: 100, maxPerIp: 2, maxPerPrefix: 3 });
+  const slots = new ConnectionSlots({ max: 100, maxPerIp: 2, maxPerPrefix: 3, minAgeToPreemptMs: 0 });
   const ok = (a: string) => slots.acquire(a, () => undefined).ok;
   assert.equal(ok('10.0.0.1'), true);
   assert.equal(ok('::ffff:10.0.0.1'), true);
@@ -15,7 +15,7 @@ test('per-IP and per-prefix shares; IPv4-mapped addresses count as their IPv4 so
 });
 
 test('released slots are free again; release is idempotent', () => {
-  const slots = new ConnectionSlots({ max: 1, maxPerIp: 1, maxPerPrefix: 1 });
+  const slots = new ConnectionSlots({ max: 1, maxPerIp: 1, maxPerPrefix: 1, minAgeToPreemptMs: 0 });
   const a = slots.acquire('10.0.0.1', () => undefined);
   assert.ok(a.ok);
   a.slot.release();
@@ -25,7 +25,7 @@ test('released slots are free again; release is idempotent', () => {
 });
 
 test('when full, a newcomer from a quieter prefix takes the oldest slot of the busiest prefix', () => {
-  const slots = new ConnectionSlots({ max: 4, maxPerIp: 4, maxPerPrefix: 4 });
+  const slots = new ConnectionSlots({ max: 4, maxPerIp: 4, maxPerPrefix: 4, minAgeToPreemptMs: 0 });
   const preempted: string[] = [];
   const held: ConnectionSlot[] = [];
   for (let i = 0; i < 3; i++) {
@@ -45,10 +45,26 @@ test('when full, a newcomer from a quieter prefix takes the oldest slot of the b
 });
 
 test('equal shares stay put: a full table of one slot per prefix refuses a newcomer from a held prefix', () => {
-  const slots = new ConnectionSlots({ max: 2, maxPerIp: 2, maxPerPrefix: 2 });
+  const slots = new ConnectionSlots({ max: 2, maxPerIp: 2, maxPerPrefix: 2, minAgeToPreemptMs: 0 });
   assert.ok(slots.acquire('10.0.0.1', () => undefined).ok);
   assert.ok(slots.acquire('10.1.0.1', () => undefined).ok);
   assert.deepEqual(slots.acquire('10.1.0.2', () => undefined), { ok: false, reason: 'full' });
   const fresh = slots.acquire('10.2.0.1', () => undefined);
   assert.ok(fresh.ok && fresh.preempted, 'a prefix holding nothing still gets a slot');
+});
+
+test('a slot changes hands only once it is old enough; a flood from fewer prefixes than slots settles', () => {
+  let now = 0;
+  const slots = new ConnectionSlots({ max: 3, maxPerIp: 3, maxPerPrefix: 3, minAgeToPreemptMs: 1_000 }, () => now);
+  for (const a of ['10.0.0.1', '10.0.0.2', '10.1.0.1']) assert.ok(slots.acquire(a, () => undefined).ok);
+  assert.deepEqual(slots.acquire('10.2.0.1', () => undefined), { ok: false, reason: 'full' }, 'nobody is old enough yet');
+  now = 1_000;
+  assert.deepEqual(slots.acquire('10.1.0.2', () => undefined), { ok: false, reason: 'full' },
+    'holding 1 against a busiest 2: a swap would not be fairer, so the flood stops churning');
+  let honestPreempted = false;
+  const honest = slots.acquire('192.168.7.7', () => { honestPreempted = true; });
+  assert.ok(honest.ok && honest.preempted, 'a prefix without a slot takes the oldest of the busiest');
+  const next = slots.acquire('10.3.0.1', () => undefined);
+  assert.ok(next.ok, 'another empty prefix takes an old slot too');
+  assert.equal(honestPreempted, false, 'never the young honest one');
 });
