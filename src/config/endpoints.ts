@@ -35,11 +35,19 @@ export function formatEndpoint(e: Endpoint): string {
   return isIPv6(e.host) ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
 }
 
-/** Canonical text of an IP, without IPv6 zone suffix, for comparisons (`0:0::1` equals `::1`). */
+/**
+ * Canonical text of an IP, without IPv6 zone suffix, for comparisons: `0:0::1` equals `::1`,
+ * and an IPv4-mapped IPv6 address (how dual-stack sockets show IPv4 peers) equals its IPv4.
+ */
 export function canonicalIp(ip: string): string {
   const bare = ip.replace(/%.*$/, '').toLowerCase();
   if (!isIPv6(bare)) return bare;
-  return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  const canon = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canon);
+  if (!mapped) return canon;
+  const hi = parseInt(mapped[1] as string, 16);
+  const lo = parseInt(mapped[2] as string, 16);
+  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
 }
 
 export function isWildcard(ip: string): boolean {
@@ -62,6 +70,21 @@ export function addressesOverlap(a: string, b: string): boolean {
   if (ca === cb) return true;
   const covers = (w: string, o: string) => w === '::' || (w === '0.0.0.0' && isIPv4(o));
   return covers(ca, cb) || covers(cb, ca);
+}
+
+/**
+ * Whether sending to `target` reaches a socket bound to `listener` on this host (a forwarding
+ * loop, or our own listener met as a peer): the same port and the same address once
+ * canonical, or a wildcard listener and a target that is this host (loopback, a wildcard, or
+ * one of `localAddresses`, canonical). The one own-listener check: DNS upstreams and resolv.conf
+ * nameservers both go through it.
+ */
+export function reachesListener(target: Endpoint, listener: Endpoint, localAddresses: ReadonlySet<string> = new Set()): boolean {
+  if (target.port !== listener.port) return false;
+  const t = canonicalIp(target.host);
+  if (!isWildcard(listener.host)) return t === canonicalIp(listener.host);
+  const thisHost = isWildcard(t) || isLoopback(t) || localAddresses.has(t);
+  return thisHost && addressesOverlap(listener.host, t);
 }
 
 /** Two endpoints that cannot both be bound (same protocol). Port 0 is ephemeral and never collides. */

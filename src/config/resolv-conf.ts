@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { addressesOverlap, DNS_PORT, isLoopback, isWildcard } from './endpoints.js';
+import { DNS_PORT, reachesListener } from './endpoints.js';
 import type { Endpoint } from './types.js';
 
 export const RESOLV_CONF_PATH = '/etc/resolv.conf';
@@ -31,9 +31,5 @@ export function parseResolvConf(text: string): Endpoint[] {
  * known here without reading the interfaces, so list `upstreams` explicitly in that setup.)
  */
 export function withoutOwnListeners(servers: readonly Endpoint[], listen: readonly Endpoint[]): Endpoint[] {
-  return servers.filter((s) => !listen.some((l) => {
-    if (l.port !== s.port) return false;
-    if (isWildcard(l.host)) return isLoopback(s.host) && addressesOverlap(l.host, s.host);
-    return addressesOverlap(l.host, s.host);
-  }));
+  return servers.filter((s) => !listen.some((l) => reachesListener(s, l)));
 }

@@ -5,10 +5,18 @@
  * passphrase sources) live in the resolve-*.ts files and report in the same format.
  */
 
+import type { Endpoint } from './types.js';
+import { formatEndpoint } from './endpoints.js';
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-/** The public Mainline DHT routers; for real use only (tests always pass a loopback list). */
-export const PUBLIC_BOOTSTRAP = ['router.bittorrent.com:6881', 'router.utorrent.com:6881', 'dht.transmissionbt.com:6881'];
+/**
+ * The public Mainline DHT routers, the one list (the config default, `find`, the library); for
+ * real use only (tests always pass a loopback list).
+ */
+export const PUBLIC_BOOTSTRAP: readonly Readonly<Endpoint>[] = Object.freeze([
+  { host: 'router.bittorrent.com', port: 6881 }, { host: 'router.utorrent.com', port: 6881 }, { host: 'dht.transmissionbt.com', port: 6881 },
+].map((e) => Object.freeze(e)));
 
 export const DEFAULTS = {
   listen: ['127.0.0.1:53'],
@@ -19,7 +27,8 @@ export const DEFAULTS = {
   max_ttl: 300,
   state_dir: '/var/lib/wherez',
   log_level: 'info',
-  dht: { bind: '0.0.0.0', port: 6881, bootstrap: PUBLIC_BOOTSTRAP },
+  // The YAML form of PUBLIC_BOOTSTRAP (the schema fills in defaults before parsing).
+  dht: { bind: '0.0.0.0', port: 6881, bootstrap: PUBLIC_BOOTSTRAP.map(formatEndpoint) },
   zone: { ttl: 30, min_peers: 1, proto: 'tcp' },
 } as const;
 

@@ -1,16 +1,12 @@
 import type { Endpoint } from '../config/types.js';
-import { PUBLIC_BOOTSTRAP as PUBLIC_ROUTERS } from '../config/schema.js';
-import { parseHostPort } from '../peer.js';
+import { PUBLIC_BOOTSTRAP } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Peer } from '../peer.js';
 import { DhtNode } from './dht.js';
 import { Discovery } from './discovery.js';
 import type { DiscoveryTiming } from './timing.js';
 
-/** The public Mainline routers (the config default): for real use only; tests pass a loopback list. */
-export const PUBLIC_BOOTSTRAP: readonly Endpoint[] = Object.freeze(
-  PUBLIC_ROUTERS.map((s) => parseHostPort(s) as Endpoint),
-);
+export { PUBLIC_BOOTSTRAP };
 
 export interface FindOptions {
   passphrase: Buffer | string;

@@ -37,7 +37,7 @@ export function probeV1(o: ProbeOptions): Promise<ProbeResult> {
     let received = 0;
     let connected = false;
     // Read at connect: once the peer has closed, the socket may no longer report them.
-    let local = '';
+    let local = { address: '', port: 0 };
     let settled = false;
     const socket = net.connect({ host: o.host, port: o.port, localAddress: o.localAddress });
     let timer = setTimeout(() => finish({ ok: false, reason: 'connect-timeout' }), o.connectTimeoutMs);
@@ -55,7 +55,7 @@ export function probeV1(o: ProbeOptions): Promise<ProbeResult> {
 
     function verdict(): ProbeResult {
       if (received === 0) {
-        const self = o.self.wasSelf(local);
+        const self = o.self.wasSelf(local.address, local.port);
         return { ok: false, reason: self ? 'self' : 'no-response' };
       }
       if (received < RESPONSE_MESSAGE_BYTES) return { ok: false, reason: 'short' };
@@ -65,7 +65,7 @@ export function probeV1(o: ProbeOptions): Promise<ProbeResult> {
 
     socket.once('connect', () => {
       connected = true;
-      local = `${socket.localAddress}:${socket.localPort}`;
+      local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
       clearTimeout(timer);
       timer = setTimeout(() => finish({ ok: false, reason: 'read-timeout' }), o.readTimeoutMs);
       socket.write(encodeChallenge(challenge));
@@ -86,7 +86,7 @@ export function probeV1(o: ProbeOptions): Promise<ProbeResult> {
         const reason: ProbeFailure = err.code === 'ECONNREFUSED' ? 'refused'
           : err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' || err.code === 'EADDRNOTAVAIL' ? 'unreachable' : 'error';
         finish({ ok: false, reason });
-      } else if (received === 0 && o.self.wasSelf(local)) {
+      } else if (received === 0 && o.self.wasSelf(local.address, local.port)) {
         finish({ ok: false, reason: 'self' });
       } else {
         finish({ ok: false, reason: err.code === 'ECONNRESET' ? 'reset' : 'error' });

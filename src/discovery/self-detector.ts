@@ -1,4 +1,5 @@
 import { newDedupe } from './handshake-v1.js';
+import { canonicalIp } from '../config/endpoints.js';
 
 /**
  * Recognises our own listener among DHT candidates. The v1 challenge carries a per-process
@@ -20,14 +21,19 @@ export class SelfDetector {
 
   /** Called by a listener with the remote end of a connection that carried our dedupe. */
   noteSelfConnection(remoteAddress: string, remotePort: number): void {
-    // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; the prober knows a.b.c.d.
-    this.seen.add(`${remoteAddress.replace(/^::ffff:/, '')}:${remotePort}`);
+    // Both ends go through one canonical form: a dual-stack listener sees IPv4 clients as
+    // ::ffff:a.b.c.d, while the prober's socket knows a.b.c.d.
+    this.seen.add(endKey(remoteAddress, remotePort));
     // Bounded: entries are consumed by wasSelf; guard against anything that never is.
     if (this.seen.size > 1024) this.seen.clear();
   }
 
-  /** Called by a prober with its own local end (`addr:port`) once the remote closed silently. */
-  wasSelf(localEnd: string): boolean {
-    return this.seen.delete(localEnd);
+  /** Called by a prober with its own local end once the remote closed silently. */
+  wasSelf(localAddress: string, localPort: number): boolean {
+    return this.seen.delete(endKey(localAddress, localPort));
   }
+}
+
+function endKey(address: string, port: number): string {
+  return `${canonicalIp(address)}:${port}`;
 }

@@ -10,6 +10,7 @@ import type { Endpoint } from '../config/types.js';
 import { listenError, wherezError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { DEFAULTS } from '../config/schema.js';
+import { canonicalIp, reachesListener } from '../config/endpoints.js';
 import { createAllowCheck } from './allow.js';
 import { createForwarder, type Forwarder } from './forward.js';
 import { isValidName, zoneName } from './names.js';
@@ -82,7 +83,6 @@ export interface DnsServer {
   stats(): DnsCounters;
 }
 
-const WILDCARDS = new Set(['0.0.0.0', '::']);
 /** A wildcard listener is reached on loopback by the resolver on the same host (the usual setup). */
 const WILDCARD_GLUE: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
 
@@ -98,9 +98,8 @@ export function glueAddresses(bound: readonly BoundEndpoint[]): IpAddr[] {
 
 /** True when sending to `up` would reach one of our own listeners: a one-hop forwarding loop. */
 function isOwnEndpoint(up: Endpoint, bound: readonly BoundEndpoint[]): boolean {
-  const local = new Set(Object.values(networkInterfaces()).flat().map((i) => i?.address));
-  return bound.some((b) => b.port === up.port && (b.host === up.host ||
-    (WILDCARDS.has(b.host) && (local.has(up.host) || up.host.startsWith('127.') || WILDCARDS.has(up.host)))));
+  const local = new Set(Object.values(networkInterfaces()).flat().flatMap((i) => (i ? [canonicalIp(i.address)] : [])));
+  return bound.some((b) => reachesListener(up, b, local));
 }
 
 export function createDnsServer(opts: DnsServerOptions): DnsServer {

@@ -22,8 +22,8 @@ test('an empty document gets every default (upstreams from resolv.conf)', async 
 
 test('the default bootstrap list is the public Mainline routers', async () => {
   const { config } = await parse('');
-  assert.deepEqual(config.dht.bootstrap.map((e) => `${e.host}:${e.port}`), PUBLIC_BOOTSTRAP);
-  assert.deepEqual(PUBLIC_BOOTSTRAP, ['router.bittorrent.com:6881', 'router.utorrent.com:6881', 'dht.transmissionbt.com:6881']);
+  assert.deepEqual(config.dht.bootstrap, PUBLIC_BOOTSTRAP, 'the config default and the library constant are one list');
+  assert.deepEqual(PUBLIC_BOOTSTRAP.map((e) => `${e.host}:${e.port}`), ['router.bittorrent.com:6881', 'router.utorrent.com:6881', 'dht.transmissionbt.com:6881']);
 });
 
 test('a dht block without keys still gets the dht defaults', async () => {

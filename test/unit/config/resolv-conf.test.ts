@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseResolvConf, withoutOwnListeners } from '../../../src/config/resolv-conf.js';
+import { reachesListener } from '../../../src/config/endpoints.js';
 import { readConfigFixture } from './fixture-files.js';
 import { parse, rejects, yaml } from './harness.js';
 
@@ -68,4 +69,17 @@ test('forwarding with no usable upstream is an error that says what to do', asyn
     resolvConf: undefined, resolvConfPath: '/nope', readFile: async () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); },
   }), 'WHEREZ_CONFIG_INVALID', 'upstreams', 1);
   assert.match(err.message, /\/nope cannot be read \(ENOENT\)/);
+});
+
+test('one own-listener check: canonical addresses, IPv4-mapped IPv6, wildcards reached on this host only', () => {
+  const ep = (host: string, port = 53) => ({ host, port });
+  assert.equal(reachesListener(ep('::ffff:127.0.0.1'), ep('127.0.0.1')), true, 'a dual-stack view of the same address');
+  assert.equal(reachesListener(ep('0:0::1'), ep('::1')), true);
+  assert.equal(reachesListener(ep('127.0.0.1', 5300), ep('127.0.0.1')), false, 'another port');
+  assert.equal(reachesListener(ep('127.0.0.53'), ep('0.0.0.0')), true, 'loopback reaches a wildcard listener');
+  assert.equal(reachesListener(ep('::ffff:127.0.0.53'), ep('0.0.0.0')), true);
+  assert.equal(reachesListener(ep('10.0.0.53'), ep('0.0.0.0')), false, 'not one of our addresses');
+  assert.equal(reachesListener(ep('10.0.0.53'), ep('0.0.0.0'), new Set(['10.0.0.53'])), true, 'one of our addresses');
+  assert.equal(reachesListener(ep('::1'), ep('0.0.0.0')), false, 'an IPv4 wildcard is not reached over IPv6');
+  assert.equal(reachesListener(ep('127.0.0.1'), ep('::')), true, ':: is dual-stack on Linux');
 });
