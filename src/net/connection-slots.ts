@@ -10,9 +10,9 @@ export interface ConnectionSlotLimits {
   /**
    * A slot is taken from another source only once it has been held this long: an honest client
    * needs its slot for one round trip, so it is never the one taken, and each slot changes hands
-   * at most once per this period however fast a flood reconnects.
+   * at most once per this period however fast a flood reconnects. Default 0 (any age).
    */
-  minAgeToPreemptMs: number;
+  minAgeToPreemptMs?: number;
 }
 
 /** A held slot; `release()` is idempotent. */
@@ -82,7 +82,7 @@ export class ConnectionSlots {
    * then the oldest slot. A linear scan: at most `max` (128) slots.
    */
   private oldestOfBusiestPrefix(mine: number): Held | undefined {
-    const cutoff = this.now() - this.limits.minAgeToPreemptMs;
+    const cutoff = this.now() - (this.limits.minAgeToPreemptMs ?? 0);
     const minSize = mine === 0 ? 1 : mine + 2;
     let best: Held | undefined;
     let bestSize = 0;
