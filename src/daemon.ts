@@ -222,11 +222,22 @@ export class Daemon {
       }
     }
     if (this.closed) return diff;
-    // Keep the settings that need a restart as they are, take the zones as given.
-    this.config = { ...this.config, zones: next.zones };
+    let dns = {};
+    if (diff.dnsChanged.length > 0 && this.dns) {
+      const d = { listen: next.listen, forward: next.forward, upstreams: next.upstreams, allow: next.allow, negativeTtl: next.negativeTtl, maxTtl: next.maxTtl };
+      try {
+        this.bound = await this.dns.reconfigure(d);
+        dns = d;
+      } catch (err) {
+        // A listen address that cannot be bound: nothing of the DNS side changed.
+        this.log.error({ keys: diff.dnsChanged, err: (err as Error).message }, 'dns settings not applied; still serving the previous ones');
+      }
+    }
+    // Keep the settings that need a restart as they are; take the zones and applied DNS settings.
+    this.config = { ...this.config, ...dns, zones: next.zones };
     this.services = servicesOf(next.zones);
     if (diff.restartNeeded.length > 0) this.log.warn({ keys: diff.restartNeeded }, 'these settings change only after a restart');
-    this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label) }, 'config reloaded');
+    this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label), dns: Object.keys(dns) }, 'config reloaded');
     return diff;
   }
 

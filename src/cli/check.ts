@@ -1,3 +1,4 @@
+import { DNS_RELOAD_KEYS, RESTART_KEYS } from '../config/diff.js';
 import { formatEndpoint } from '../config/endpoints.js';
 import { loadConfig } from '../config/load.js';
 import type { Config, ZoneConfig } from '../config/types.js';
@@ -27,6 +28,9 @@ export async function runCheck(args: { config: string }, io: CheckIO): Promise<n
   return 0;
 }
 
+/** camelCase config field -> its YAML key. */
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 export function summary(file: string, c: Config): string {
   const list = (xs: readonly string[]) => (xs.length === 0 ? '(none)' : xs.join(', '));
   const lines = [
@@ -46,6 +50,7 @@ export function summary(file: string, c: Config): string {
     ...c.zones.map((z) => `  ${zoneLine(z, c.domain)}`),
     ...sharedServices(c),
     ...(c.hostDomain === undefined ? [] : [`hosts      h-<address>.${c.hostDomain} (SRV targets; no underscore)`]),
+    `reload     SIGHUP applies zones, ${DNS_RELOAD_KEYS.map(snake).join(', ')}; a restart is needed for ${RESTART_KEYS.map(snake).join(', ')}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Config, ZoneConfig } from './types.js';
 
-/** Settings bound into sockets at start: a reload that changes them needs a restart. */
-const RESTART_KEYS = ['listen', 'domain', 'forward', 'upstreams', 'allow', 'negativeTtl', 'maxTtl', 'stateDir', 'logLevel', 'dht', 'metrics', 'hostDomain'] as const;
+/** Settings a reload applies to the running DNS server (listeners rebound, responder swapped). */
+export const DNS_RELOAD_KEYS = ['listen', 'forward', 'upstreams', 'allow', 'negativeTtl', 'maxTtl'] as const;
+/** Settings that need a restart: the DHT socket and identity, names every answer is built on, the metrics socket. */
+export const RESTART_KEYS = ['domain', 'stateDir', 'logLevel', 'dht', 'metrics', 'hostDomain'] as const;
 
 export interface ConfigDiff {
   /** Top-level keys (camelCase) that changed but only take effect after a restart. */
   restartNeeded: string[];
+  /** DNS settings (camelCase) that changed and are applied by the reload. */
+  dnsChanged: string[];
   added: ZoneConfig[];
   removed: string[];
   /** Zones whose passphrase, ports, TTL or min peers changed: their discovery is restarted. */
@@ -21,10 +25,12 @@ function sameZone(a: ZoneConfig, b: ZoneConfig): boolean {
 /** What a reload from `prev` to `next` must do. Pure; never looks at passphrase bytes beyond equality. */
 export function diffConfig(prev: Config, next: Config): ConfigDiff {
   const restartNeeded = RESTART_KEYS.filter((k) => !isDeepStrictEqual(prev[k], next[k]));
+  const dnsChanged = DNS_RELOAD_KEYS.filter((k) => !isDeepStrictEqual(prev[k], next[k]));
   const before = new Map(prev.zones.map((z) => [z.label, z]));
   const after = new Set(next.zones.map((z) => z.label));
   return {
     restartNeeded,
+    dnsChanged,
     added: next.zones.filter((z) => !before.has(z.label)),
     removed: prev.zones.filter((z) => !after.has(z.label)).map((z) => z.label),
     changed: next.zones.filter((z) => { const old = before.get(z.label); return old !== undefined && !sameZone(old, z); }),

@@ -12,7 +12,8 @@ import { silentLogger, type Logger } from '../log.js';
 import { DEFAULTS } from '../config/schema.js';
 import { canonicalIp, reachesListener } from '../config/endpoints.js';
 import { createAllowCheck } from './allow.js';
-import { createForwarder, type Forwarder } from './forward.js';
+import { isDeepStrictEqual } from 'node:util';
+import { createForwarder, FORWARD_DEADLINE_MS, type Forwarder } from './forward.js';
 import { isValidName, zoneName } from './names.js';
 import { createResponder } from './responder.js';
 import { createCounters, snapshotCounters, type DnsCounters } from './stats.js';
@@ -26,6 +27,8 @@ export type { DnsCounters } from './stats.js';
 export type { Endpoint } from '../config/types.js';
 export type { ZoneLookup, ZoneSnapshot, ZonePeer, ZoneService } from './zone-view.js';
 
+/** A replaced forwarder lives this long past its exchange deadline, so late answers still reach clients. */
+const FORWARD_DRAIN_SLACK_MS = 500;
 /** Tries to find a port free for both UDP and TCP when asked for port 0. */
 const EPHEMERAL_BIND_ATTEMPTS = 20;
 
@@ -76,8 +79,17 @@ export interface BoundEndpoint {
   port: number;
 }
 
+/** What a running server can change without a restart (SIGHUP): everything but domain and host names. */
+export type DnsReloadable = Pick<DnsServerOptions, 'listen' | 'forward' | 'upstreams' | 'allow' | 'negativeTtl' | 'maxTtl'>;
+
 export interface DnsServer {
   start(): Promise<readonly BoundEndpoint[]>;
+  /**
+   * Applies new settings without dropping a query: new endpoints are bound first (a failure
+   * changes nothing and rejects), the responder is swapped between two packets, removed endpoints
+   * close last, and a replaced forwarder finishes its exchanges in flight before it closes.
+   */
+  reconfigure(next: DnsReloadable): Promise<readonly BoundEndpoint[]>;
   close(): Promise<void>;
   /** A copy of the counters. */
   stats(): DnsCounters;
@@ -109,15 +121,21 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   if (hostZone !== undefined && (!isValidName(hostZone) || hostZone.includes('_'))) {
     throw wherezError('WHEREZ_ARGUMENT', `hostDomain "${opts.hostDomain}" is not an underscore-free DNS name`);
   }
-  const allow = createAllowCheck(opts.allow ?? DEFAULTS.allow);
   const log = opts.log ?? silentLogger();
   const counters = createCounters();
   const now = opts.now ?? Date.now;
-  const maxTtl = opts.maxTtl ?? DEFAULTS.max_ttl;
   const tcpOpts = { idleTimeoutMs: opts.tcpIdleTimeoutMs ?? TCP_IDLE_TIMEOUT_MS, queryDeadlineMs: opts.tcpQueryDeadlineMs ?? TCP_QUERY_DEADLINE_MS,
     maxConnections: opts.maxTcpConnections ?? TCP_MAX_CONNECTIONS, maxConnectionsPerIp: opts.maxTcpConnectionsPerIp ?? TCP_MAX_CONNECTIONS_PER_IP,
     maxConnectionsPerPrefix: opts.maxTcpConnectionsPerPrefix ?? TCP_MAX_CONNECTIONS_PER_PREFIX, log, counters };
-  const listeners: (UdpListener | TcpListener)[] = [];
+  /** Bound endpoints by `host:port` as bound, with the port they were asked for (0 = any). */
+  const endpoints = new Map<string, { asked: number; bound: BoundEndpoint; listeners: (UdpListener | TcpListener)[] }>();
+  /** The entry serving `ep`: the same address and port, or for port 0, an entry that asked for 0. */
+  const keyOf = (ep: Endpoint): string | undefined => {
+    if (ep.port !== 0) return endpoints.has(fmt(ep.host, ep.port)) ? fmt(ep.host, ep.port) : undefined;
+    for (const [k, e] of endpoints) if (e.asked === 0 && e.bound.host === ep.host) return k;
+    return undefined;
+  };
+  let settings: DnsReloadable = opts;
   let forwarder: Forwarder | undefined;
   let starting: Promise<readonly BoundEndpoint[]> | undefined;
   let closed = false;
@@ -127,7 +145,7 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
   const respond: ReturnType<typeof createResponder> = (msg, client) =>
     responderRef.respond ? responderRef.respond(msg, client) : null;
 
-  async function bindEndpoint(ep: Endpoint): Promise<BoundEndpoint> {
+  async function bindEndpoint(ep: Endpoint): Promise<{ asked: number; bound: BoundEndpoint; listeners: (UdpListener | TcpListener)[] }> {
     for (let attempt = 1; ; attempt++) {
       let udp: UdpListener;
       try {
@@ -136,8 +154,8 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
         throw listenError(err as NodeJS.ErrnoException, `udp ${fmt(ep.host, ep.port)}`);
       }
       try {
-        listeners.push(udp, await listenTcp(ep.host, udp.port, respond, tcpOpts));
-        return { host: ep.host, port: udp.port };
+        const tcp = await listenTcp(ep.host, udp.port, respond, tcpOpts);
+        return { asked: ep.port, bound: { host: ep.host, port: udp.port }, listeners: [udp, tcp] };
       } catch (err) {
         await udp.close();
         const e = err as NodeJS.ErrnoException;
@@ -148,34 +166,83 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
     }
   }
 
-  async function doStart(): Promise<readonly BoundEndpoint[]> {
-    const bound: BoundEndpoint[] = [];
+  /** Binds the endpoints of `listen` not bound yet; on a failure closes those it bound and rethrows. */
+  async function bindMissing(listen: readonly Endpoint[]): Promise<void> {
+    const added: string[] = [];
     try {
-      for (const ep of opts.listen) bound.push(await bindEndpoint(ep));
+      for (const ep of listen) {
+        if (keyOf(ep) !== undefined) continue;
+        const e = await bindEndpoint(ep);
+        endpoints.set(fmt(e.bound.host, e.bound.port), e);
+        added.push(fmt(e.bound.host, e.bound.port));
+      }
+    } catch (err) {
+      await Promise.all(added.flatMap((k) => { const e = endpoints.get(k); endpoints.delete(k); return e ? e.listeners.map((l) => l.close()) : []; }));
+      throw err;
+    }
+  }
+
+  // The listeners matter too: an upstream that is one of our own endpoints is filtered out.
+  const forwardSettings = (s: DnsReloadable) => ({ forward: s.forward ?? DEFAULTS.forward, upstreams: s.upstreams ?? [], maxTtl: s.maxTtl ?? DEFAULTS.max_ttl, listen: s.listen });
+
+  /** Builds the forwarder (unless unchanged) and responder for `s` and swaps them in. */
+  function install(s: DnsReloadable, bound: readonly BoundEndpoint[], prev: DnsReloadable | undefined): void {
+    const maxTtl = s.maxTtl ?? DEFAULTS.max_ttl;
+    const old = forwarder;
+    const keepForwarder = prev !== undefined && isDeepStrictEqual(forwardSettings(prev), forwardSettings(s));
+    if (!keepForwarder) forwarder = (s.forward ?? DEFAULTS.forward) ? makeForwarder(s, bound, maxTtl) : undefined;
+    responderRef.respond = createResponder({ zone: zone as string, lookup: opts.lookup, labels: opts.labels, services: opts.services,
+      hostZone, nsAddresses: glueAddresses(bound), forwarder, allow: createAllowCheck(s.allow ?? DEFAULTS.allow),
+      negativeTtl: s.negativeTtl ?? DEFAULTS.negative_ttl, maxTtl, now, log, counters });
+    settings = s;
+    // Exchanges in flight on the old forwarder still answer their clients; close it after its deadline.
+    if (!keepForwarder && old) setTimeout(() => old.close(), (opts.forwardDeadlineMs ?? FORWARD_DEADLINE_MS) + FORWARD_DRAIN_SLACK_MS).unref();
+  }
+
+  function makeForwarder(s: DnsReloadable, bound: readonly BoundEndpoint[], maxTtl: number): Forwarder {
+    const upstreams = (s.upstreams ?? []).filter((up) => {
+      const own = isOwnEndpoint(up, bound);
+      if (own) log.warn({ upstream: fmt(up.host, up.port) }, 'upstream is this server itself; not forwarding to it');
+      return !own;
+    });
+    if (upstreams.length === 0) log.warn('forwarding is on but no usable upstream: names outside the zone get SERVFAIL');
+    return createForwarder({ upstreams, now, maxTtl, log, counters, attemptTimeoutMs: opts.forwardAttemptTimeoutMs,
+      deadlineMs: opts.forwardDeadlineMs, cacheEntries: opts.forwardCacheEntries });
+  }
+
+  const boundOf = (listen: readonly Endpoint[]) => listen.map((ep) => (endpoints.get(keyOf(ep) as string) as { bound: BoundEndpoint }).bound);
+
+  async function doStart(): Promise<readonly BoundEndpoint[]> {
+    try {
+      await bindMissing(opts.listen);
     } catch (err) {
       await closeListeners();
       throw err;
     }
-    if (opts.forward ?? DEFAULTS.forward) {
-      const upstreams = (opts.upstreams ?? []).filter((up) => {
-        const own = isOwnEndpoint(up, bound);
-        if (own) log.warn({ upstream: fmt(up.host, up.port) }, 'upstream is this server itself; not forwarding to it');
-        return !own;
-      });
-      if (upstreams.length === 0) log.warn('forwarding is on but no usable upstream: names outside the zone get SERVFAIL');
-      forwarder = createForwarder({ upstreams, now, maxTtl, log, counters, attemptTimeoutMs: opts.forwardAttemptTimeoutMs,
-        deadlineMs: opts.forwardDeadlineMs, cacheEntries: opts.forwardCacheEntries });
-    }
-    responderRef.respond = createResponder({ zone: zone as string, lookup: opts.lookup, labels: opts.labels, services: opts.services,
-      hostZone, nsAddresses: glueAddresses(bound), forwarder, allow,
-      negativeTtl: opts.negativeTtl ?? DEFAULTS.negative_ttl, maxTtl, now, log, counters });
+    const bound = boundOf(opts.listen);
+    install(opts, bound, undefined);
     log.info({ listen: bound.map((b) => fmt(b.host, b.port)), zone, forward: Boolean(forwarder) }, 'dns server listening');
     return bound;
   }
 
-  async function closeListeners(): Promise<void> {
-    await Promise.all(listeners.splice(0).map((l) => l.close()));
+  async function doReconfigure(next: DnsReloadable): Promise<readonly BoundEndpoint[]> {
+    await bindMissing(next.listen);
+    const bound = boundOf(next.listen);
+    install(next, bound, settings);
+    const keep = new Set(next.listen.map(keyOf));
+    const gone = [...endpoints.keys()].filter((k) => !keep.has(k));
+    await Promise.all(gone.flatMap((k) => { const e = endpoints.get(k); endpoints.delete(k); return e ? e.listeners.map((l) => l.close()) : []; }));
+    log.info({ listen: bound.map((b) => fmt(b.host, b.port)), forward: Boolean(forwarder) }, 'dns settings reloaded');
+    return bound;
   }
+
+  async function closeListeners(): Promise<void> {
+    const all = [...endpoints.values()].flatMap((e) => e.listeners);
+    endpoints.clear();
+    await Promise.all(all.map((l) => l.close()));
+  }
+
+  let reconfiguring: Promise<unknown> = Promise.resolve();
 
   return {
     start() {
@@ -183,10 +250,17 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
       starting ??= doStart();
       return starting;
     },
+    reconfigure(next) {
+      if (closed || !starting) return Promise.reject(wherezError('WHEREZ_CLOSED', 'the DNS server is not running'));
+      const run = reconfiguring.then(() => starting).then(() => doReconfigure(next));
+      reconfiguring = run.catch(() => undefined);
+      return run;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await starting?.catch(() => undefined);
+      await reconfiguring;
       forwarder?.close();
       responderRef.respond = undefined;
       await closeListeners();

@@ -21,9 +21,11 @@ test('zones added, removed and changed; unchanged zones are left alone', () => {
   assert.deepEqual(d.restartNeeded, []);
 });
 
-test('socket-bound settings are reported as needing a restart', () => {
-  const next: Config = { ...base, listen: [{ host: '127.0.0.1', port: 5300 }], dht: { ...base.dht, port: 6882 }, logLevel: 'debug' };
-  assert.deepEqual(diffConfig(base, next).restartNeeded, ['listen', 'logLevel', 'dht']);
+test('DNS settings are applied by a reload; the DHT, names, state dir and log level need a restart', () => {
+  const next: Config = { ...base, listen: [{ host: '127.0.0.1', port: 5300 }], dht: { ...base.dht, port: 6882 }, logLevel: 'debug', allow: ['10.0.0.0/8'], maxTtl: 60 };
+  assert.deepEqual(diffConfig(base, next).restartNeeded, ['logLevel', 'dht']);
+  assert.deepEqual(diffConfig(base, next).dnsChanged, ['listen', 'allow', 'maxTtl']);
+  assert.deepEqual(diffConfig(base, { ...base, domain: 'internal', forward: false }).restartNeeded, ['domain']);
   const z = diffConfig(base, { ...base, zones: [zone('a', 'x', { ttl: 10 }), zone('b'), zone('c')] });
   assert.deepEqual(z.changed.map((c) => c.label), ['a'], 'a TTL change restarts the zone (its re-verification period)');
 });
