@@ -3,7 +3,7 @@
  * iproute2, and either sch_netem or python3 with /dev/net/tun (see scripts/sim/netns.ts).
  *
  *   npm run sim -- [--profile loopback|rtt50|rtt100-loss2|churn10] [--nodes 300] [--runs 30]
- *                  [--impl wherez,floor] [--zones 100] [--warm-wait 60] [--window 60]
+ *                  [--impl wherez,floor] [--zones 100] [--warm-wait 30] [--warm-after 200] [--window 60]
  *                  [--rtt MS] [--jitter MS] [--loss PCT] [--churn FRACTION_PER_MIN] [--max-time S]
  *
  * Creates a namespace wzsim-<pid> (removed on exit, error, SIGINT and SIGTERM), runs a swarm of
@@ -11,7 +11,9 @@
  * plain bittorrent-dht lookups, the floor): join (members already announced) and cold (two
  * nodes started together), and finally three real `wherez serve` daemons with --zones zones each
  * (two siblings in every zone, one whose zones stay empty) for RSS, CPU and the DHT queries each
- * sends per zone per minute once warm, counted on the wire. Prints a table, then one JSON line.
+ * sends per zone per minute once warm, counted on the wire: the window opens --warm-wait s after
+ * every zone is found and no sooner than --warm-after s after the daemons started (empty zones
+ * slow down after 3 min). Prints a table, then one JSON line.
  */
 import { parseArgs } from 'node:util';
 import { SimNetwork, type LinkProfile } from './sim/netns.js';
@@ -30,7 +32,8 @@ const SWARM_READY_TIMEOUT_MS = 300_000;
 const { values } = parseArgs({ options: {
   profile: { type: 'string', default: 'loopback' }, nodes: { type: 'string', default: '300' },
   runs: { type: 'string', default: '30' }, impl: { type: 'string', default: 'wherez,floor' },
-  zones: { type: 'string', default: '100' }, 'warm-wait': { type: 'string', default: '60' },
+  zones: { type: 'string', default: '100' }, 'warm-wait': { type: 'string', default: '30' },
+  'warm-after': { type: 'string', default: '200' },
   window: { type: 'string', default: '60' }, rtt: { type: 'string' }, jitter: { type: 'string' },
   loss: { type: 'string' }, churn: { type: 'string' }, 'max-time': { type: 'string', default: '3600' },
   deadline: { type: 'string', default: '40' },
@@ -93,7 +96,7 @@ try {
   let warm: WarmResult | undefined;
   if (zones > 0) {
     warm = await measureWarm({
-      net, zones, bootstrap, warmWaitS: Number(values['warm-wait']), windowS: Number(values.window),
+      net, zones, bootstrap, warmWaitS: Number(values['warm-wait']), warmAfterS: Number(values['warm-after']), windowS: Number(values.window),
       start: (host, prefix) => child('resident.js', ['--zones', String(zones), '--prefix', prefix, '--host', host, '--bootstrap', bootstrap]),
       hosts: [simAddress(200, 0), simAddress(200, 1), simAddress(200, 2)],
     });

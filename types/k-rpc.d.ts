@@ -17,8 +17,13 @@ declare module 'k-rpc' {
     concurrency?: number;
     k?: number;
   }
+  /** k-rpc-socket: the UDP layer every query goes through. */
+  export interface KrpcSocket {
+    query(peer: KrpcNode & { address?: string }, message: KrpcMessage, cb: (err: Error | null, res?: KrpcResponse | null, peer?: KrpcPeer) => void): number;
+  }
   export interface Krpc extends EventEmitter {
     id: Buffer;
+    socket: KrpcSocket;
     closest(target: Buffer, message: KrpcMessage, visit: (res: KrpcResponse, peer: KrpcPeer) => boolean | void,
       cb: (err: Error | null, responders?: number) => void): void;
     query(node: KrpcNode, message: KrpcMessage, cb: (err: Error | null, res?: KrpcResponse, peer?: KrpcPeer) => void): void;

@@ -7,7 +7,7 @@ export interface ZoneRates {
   queriesPerZonePerMin: number | null; maxPerDstPerMin: number | null; lookupsPerZonePerMin: number | null;
   cpuMsPerZonePerMin: number | null; rssKb: number | null;
 }
-export interface WarmResult { zones: number; allZonesMs: number | null; windowS: number; warmWaitS: number; paired: ZoneRates; empty: ZoneRates }
+export interface WarmResult { zones: number; allZonesMs: number | null; windowS: number; windowAtS: number; paired: ZoneRates; empty: ZoneRates }
 
 export function summarize(impl: string, kind: 'join' | 'cold', samples: (number | null)[]): CaseResult {
   const xs = samples.filter((x): x is number => x !== null).sort((a, b) => a - b);
@@ -29,7 +29,7 @@ export function printTable(setup: { profile: string; link: LinkProfile; churn: n
     console.log(`${c.impl.padEnd(7)} ${c.kind.padEnd(5)} ${String(c.runs).padStart(4)} ${String(c.misses).padStart(6)} ${f(c.ms?.min).padStart(8)} ${f(c.ms?.median).padStart(10)} ${f(c.ms?.p90).padStart(8)} ${f(c.ms?.max).padStart(8)}`);
   }
   if (warm) {
-    console.log(`daemons with ${warm.zones} zones: every zone listed by both siblings after ${warm.allZonesMs === null ? 'never (300 s)' : `${(warm.allZonesMs / 1000).toFixed(1)} s`}; then ${warm.warmWaitS} s settling, ${warm.windowS} s window`);
+    console.log(`daemons with ${warm.zones} zones: every zone listed by both siblings after ${warm.allZonesMs === null ? 'never (300 s)' : `${(warm.allZonesMs / 1000).toFixed(1)} s`}; ${warm.windowS} s window from ${warm.windowAtS} s after start`);
     console.log('zones     queries/zone/min  lookups/zone/min  max to one node/min  CPU ms/zone/min  RSS MB  RSS KB/zone');
     for (const [name, r] of [['paired', warm.paired], ['empty', warm.empty]] as const) {
       console.log(`${name.padEnd(9)} ${f(r.queriesPerZonePerMin).padStart(16)} ${f(r.lookupsPerZonePerMin, 2).padStart(17)} ${f(r.maxPerDstPerMin, 0).padStart(20)} ${f(r.cpuMsPerZonePerMin).padStart(16)} ${f(r.rssKb === null ? null : r.rssKb / 1024).padStart(7)} ${f(r.rssKb === null ? null : r.rssKb / warm.zones).padStart(12)}`);

@@ -18,6 +18,8 @@ export interface WarmOptions {
   zones: number;
   bootstrap: string;
   warmWaitS: number;
+  /** The window starts no sooner than this after the daemons (empty zones back off after 3 min). */
+  warmAfterS: number;
   windowS: number;
   hosts: [string, string, string];
   start: (host: string, prefix: string) => Child;
@@ -46,9 +48,10 @@ export async function measureWarm(o: WarmOptions): Promise<WarmResult> {
     if (sa && sb && sa.zonesWithPeers === o.zones && sb.zonesWithPeers === o.zones) { allZonesMs = Math.max(sa.t, sb.t); break; }
   }
   console.error(`sim: warm: ${allZonesMs === null ? 'not every zone found' : `every zone found after ${allZonesMs} ms`}; settling ${o.warmWaitS} s`);
-  await sleep(o.warmWaitS * 1000);
+  await sleep(Math.max(o.warmWaitS * 1000, o.warmAfterS * 1000 - (performance.now() - t0)));
   poll();
   await o.net.queryCounts(); // starts a new counting window
+  const windowAtS = Math.round((performance.now() - t0) / 1000);
   const before = new Map([a, c].map((ch) => [ch, last.get(ch)]));
   await sleep(o.windowS * 1000);
   const counts = await o.net.queryCounts();
@@ -64,5 +67,5 @@ export async function measureWarm(o: WarmOptions): Promise<WarmResult> {
       rssKb: s1?.rssKb ?? null,
     };
   };
-  return { zones: o.zones, allZonesMs, windowS: o.windowS, warmWaitS: o.warmWaitS, paired: rate(a, o.hosts[0]), empty: rate(c, o.hosts[2]) };
+  return { zones: o.zones, allZonesMs, windowS: o.windowS, windowAtS, paired: rate(a, o.hosts[0]), empty: rate(c, o.hosts[2]) };
 }

@@ -13,8 +13,9 @@ import { ContactIndex, type ContactHandler } from './contact-index.js';
 import { withDeadline } from '../deadline.js';
 import { formatEndpoint } from '../config/endpoints.js';
 import { contactVerdict } from './contact-filter.js';
-import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_QUERY_TIMEOUT_MS, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
+import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_QUERY_TIMEOUT_MS, DHT_CONCURRENCY, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
 import { GetPeersWalk } from './get-peers-walk.js';
+import { QueryBudget } from './query-budget.js';
 
 export interface DhtNodeOptions {
   /** Bind address of the UDP socket (also the address peers see in our announces). */
@@ -63,6 +64,8 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
   private bootstrapCount = 0;
   /** infohash -> zones: the only way contacts leave this node. */
   readonly contacts = new ContactIndex();
+  /** DHT queries per destination (bittorrent-dht's own and our walks'): see query-budget.ts. */
+  readonly queryBudget = new QueryBudget();
   /** Contacts dropped as unusable (not an IP, unspecified, multicast, broadcast, port 0): hostile or broken DHT values. */
   garbageContacts = 0;
   /** Contacts more local than the node that gave them (loopback or LAN hosts named by a public node): never dialled. */
@@ -94,7 +97,9 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
       id: saved ? Buffer.from(saved.nodeId, 'hex') : undefined,
       bootstrap: bootstrap.length > 0 ? bootstrap : false,
       timeout: DHT_QUERY_TIMEOUT_MS,
+      concurrency: DHT_CONCURRENCY,
     });
+    capQueries(rpc, this.queryBudget);
     const dht = new DHT({ krpc: rpc, bootstrap: bootstrap.length > 0 ? bootstrap : false, host: false, maxAge: DHT_PEER_MAX_AGE_MS });
     this.dht = dht;
     this.rpc = rpc;
@@ -247,6 +252,24 @@ function bindDht(dht: DHT, port: number, host: string, what: string): Promise<vo
     dht.listen(port, host, () => { done(); resolve(); });
   });
 }
+
+/**
+ * Every query this node sends (bootstrap, table refresh, pings, walks, announces) goes through
+ * k-rpc-socket's query(); wrapping that one method of the instance we built is the only hook
+ * k-rpc offers. A query over its destination's budget fails at once, like an unanswered one
+ * but without removing the node from the table: a walk moves on to the next node.
+ */
+function capQueries(rpc: Krpc, budget: QueryBudget): void {
+  const socket = rpc.socket;
+  const query = socket.query.bind(socket);
+  socket.query = (peer, message, cb) => {
+    if (budget.take(`${peer.host ?? peer.address}:${peer.port}`)) return query(peer, message, cb);
+    process.nextTick(() => cb(QUERY_CAPPED, null, peer));
+    return 0;
+  };
+}
+
+const QUERY_CAPPED = Object.assign(new Error('DHT query not sent: per-destination budget spent'), { code: 'ECAPPED' });
 
 function parseSaved(v: unknown): SavedState | null {
   if (!v || typeof v !== 'object') return null;

@@ -75,6 +75,13 @@ export const DHT_PEER_MAX_AGE_MS = 30 * 60_000;
  * walks are full of nodes that left, so a node that needs more than a second is given up on.
  */
 export const DHT_QUERY_TIMEOUT_MS = 1_000;
+/**
+ * DHT queries in flight on the node's socket, shared by every zone's walks (k-rpc's default is
+ * 16). A daemon with 100 zones starting cold runs 100 walks at once; at 16 they queue behind each
+ * other for minutes at 100 ms round trips. Each query still goes to a different node, under the
+ * per-destination budget (query-budget.ts).
+ */
+export const DHT_CONCURRENCY = 64;
 /** How often the DHT routing table is saved for warm restarts. */
 export const DHT_STATE_SAVE_INTERVAL_MS = 5 * 60_000;
 /**

@@ -1,0 +1,40 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * DHT queries we send to one node (IP and port): sustained rate and burst. Mainline
+ * implementations rate-limit and then block IPs that query them too often (libtorrent's default:
+ * 5 queries a second per IP); a daemon with many zones walks often, and its walks share the nodes
+ * near the start of each. Keyed by endpoint, not IP: one public IP rarely runs two DHT nodes,
+ * while a loopback swarm runs all of its nodes on one.
+ */
+export const DHT_QUERIES_PER_DESTINATION_PER_S = 2;
+export const DHT_QUERY_BURST_PER_DESTINATION = 20;
+/** Destinations remembered (an evicted one starts with a full bucket again: bounded memory). */
+const MAX_DESTINATIONS = 4096;
+
+interface Bucket { tokens: number; at: number }
+
+/** A token bucket per destination endpoint. Pure apart from `now`. */
+export class QueryBudget {
+  private readonly buckets = new LRUCache<string, Bucket>({ max: MAX_DESTINATIONS });
+  /** Queries refused because their destination had no budget left. */
+  refused = 0;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly perSecond = DHT_QUERIES_PER_DESTINATION_PER_S,
+    private readonly burst = DHT_QUERY_BURST_PER_DESTINATION,
+  ) {}
+
+  /** true (and one token spent) when a query to `destination` (host:port) may go out now. */
+  take(destination: string): boolean {
+    const t = this.now();
+    const b = this.buckets.get(destination) ?? { tokens: this.burst, at: t };
+    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.perSecond);
+    b.at = t;
+    this.buckets.set(destination, b);
+    if (b.tokens < 1) { this.refused++; return false; }
+    b.tokens -= 1;
+    return true;
+  }
+}
