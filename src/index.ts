@@ -10,5 +10,7 @@ export { SelfDetector } from './discovery/self-detector.js';
 export { DEFAULT_TIMING, type DiscoveryTiming } from './discovery/timing.js';
 export { infohashV1 } from './discovery/infohash.js';
 export * as handshakeV1 from './discovery/handshake-v1.js';
-export { type Peer, formatPeer } from './peer.js';
+export { type Peer } from './peer.js';
+/** `formatPeer` is the one endpoint formatter (`1.2.3.4:80`, `[::1]:80`), kept under its old name. */
+export { type Endpoint, formatEndpoint, formatEndpoint as formatPeer } from './net/endpoint.js';
 export { WherezError, ERROR_CODES, type ErrorCode, isWherezError } from './errors.js';

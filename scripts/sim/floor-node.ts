@@ -5,7 +5,7 @@
  * library finds a peer, not a polite way to run.
  */
 import DHT from 'bittorrent-dht';
-import type { Endpoint } from '../../src/config/types.js';
+import type { Endpoint } from '../../src/net/endpoint.js';
 
 export interface FloorOptions { host: string; bootstrap: Endpoint[]; infohash: Buffer; port: number }
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Endpoint } from '../../src/config/types.js';
+import type { Endpoint } from '../../src/net/endpoint.js';
 import { onStopSignal, say } from './child-io.js';
 
 const POLL_MS = 1_000;

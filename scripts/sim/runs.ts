@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
-import type { Endpoint } from '../../src/config/types.js';
+import type { Endpoint } from '../../src/net/endpoint.js';
 import { DhtNode } from '../../src/discovery/dht.js';
 import { Discovery } from '../../src/discovery/discovery.js';
 import { infohashV1 } from '../../src/discovery/infohash.js';

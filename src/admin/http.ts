@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Registry } from 'prom-client';
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 import { listenError } from '../errors.js';
 import type { Logger } from '../log.js';
 

@@ -1,5 +1,5 @@
 import { DNS_RELOAD_KEYS, RESTART_KEYS } from '../config/diff.js';
-import { formatEndpoint } from '../config/endpoints.js';
+import { formatEndpoint } from '../net/endpoint.js';
 import { loadConfig } from '../config/load.js';
 import type { Config, ZoneConfig } from '../config/types.js';
 import { isWherezError } from '../errors.js';

@@ -10,7 +10,7 @@ import { startTestnet, type Testnet } from '../discovery/testnet.js';
 import { parseIp } from '../dns/ip.js';
 import { hostName, serviceName, servicesName, zoneName } from '../dns/names.js';
 import { cliLogger, type Logger } from '../log.js';
-import { formatPeer } from '../peer.js';
+import { formatEndpoint } from '../net/endpoint.js';
 import type { CliIO } from './io.js';
 import { DEFAULT_STATUS_URL } from './status.js';
 
@@ -105,7 +105,7 @@ export async function runDemo(a: DemoArgs, io: CliIO): Promise<number> {
     const all = new Promise<void>((resolve) => {
       if (hosts.length === 0) resolve();
       daemon.events.on('peer', (_label, p) => {
-        print(`peer found: ${formatPeer(p)} (verified after ${((Date.now() - startedAt) / 1000).toFixed(1)} s, now served)`);
+        print(`peer found: ${formatEndpoint(p)} (verified after ${((Date.now() - startedAt) / 1000).toFixed(1)} s, now served)`);
         found.add(p.host);
         if (hosts.every((h) => found.has(h))) resolve();
       });

@@ -1,8 +1,8 @@
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 import { findAuthenticatedPeers, PUBLIC_BOOTSTRAP } from '../discovery/find.js';
 import type { DhtNode } from '../discovery/dht.js';
 import type { Discovery } from '../discovery/discovery.js';
-import { formatPeer } from '../peer.js';
+import { formatEndpoint } from '../net/endpoint.js';
 import { cliLogger } from '../log.js';
 import type { CliIO } from './io.js';
 import { resolveCliPassphrase } from './passphrase.js';
@@ -46,7 +46,7 @@ export async function runFind(a: FindArgs, io: CliIO): Promise<number> {
       },
     })) {
       if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
-      io.stdout.write(`peer found: ${formatPeer(peer)}\n`);
+      io.stdout.write(`peer found: ${formatEndpoint(peer)}\n`);
       if (a.count > 0 && ++n >= a.count) break;
     }
   } finally {

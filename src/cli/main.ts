@@ -1,7 +1,7 @@
 import yargs from 'yargs';
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 import { isWherezError, wherezError } from '../errors.js';
-import { parseHostPort } from '../peer.js';
+import { parseBootstrapEntry } from '../net/endpoint.js';
 import type { CliIO } from './io.js';
 import { runFind } from './find.js';
 import { runTestnet } from './testnet.js';
@@ -13,9 +13,9 @@ import { runDemo } from './demo.js';
 function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
   if (list === undefined) return undefined;
   return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const e = parseHostPort(s);
-    if (!e) throw wherezError('WHEREZ_BOOTSTRAP_INVALID', `bootstrap entry "${s}" is not host:port with a port in 1-65535`);
-    return e;
+    const e = parseBootstrapEntry(s);
+    if (e.error !== undefined) throw wherezError('WHEREZ_BOOTSTRAP_INVALID', e.error);
+    return e.value;
   });
 }
 

@@ -3,6 +3,7 @@ import { cliLogger } from '../log.js';
 import { Daemon } from '../daemon.js';
 import type { CliIO } from './io.js';
 import { ABORTED, untilAborted } from './abort.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 function interrupted(io: CliIO): number {
   io.stderr.write('wherez: interrupted during start\n');
@@ -26,7 +27,7 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
     await daemon.close();
     return interrupted(io);
   }
-  const listen = daemon.dnsEndpoints.map((b) => `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`).join(', ');
+  const listen = daemon.dnsEndpoints.map(formatEndpoint).join(', ');
   io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})${config.metrics ? `, metrics on ${config.metrics.host}:${daemon.adminPort}` : ''}\n`);
   // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.
   let reloading = Promise.resolve();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { DaemonStatus } from '../daemon.js';
 import { wherezError } from '../errors.js';
-import { formatPeer } from '../peer.js';
+import { formatEndpoint, isWildcard } from '../net/endpoint.js';
 import type { CliIO } from './io.js';
 
 const FETCH_TIMEOUT_MS = 3000;
@@ -23,8 +23,9 @@ async function statusUrl(a: { url?: string; config?: string }, io: CliIO): Promi
   const { config } = await loadConfig(file, { env: io.env, readSecrets: false });
   if (!config.metrics) throw wherezError('WHEREZ_ARGUMENT', `${file} sets no "metrics" endpoint: add metrics: "127.0.0.1:9153" (and restart), or pass --url`);
   const { host, port } = config.metrics;
-  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
-  return `http://${h}:${port}/status`;
+  // A wildcard listener is reached on loopback.
+  const reach = isWildcard(host) ? (host.includes(':') ? '::1' : '127.0.0.1') : host;
+  return `http://${formatEndpoint({ host: reach, port })}/status`;
 }
 
 export function formatStatus(s: DaemonStatus, now: number): string {
@@ -32,7 +33,7 @@ export function formatStatus(s: DaemonStatus, now: number): string {
   for (const z of s.zones) {
     const role = z.announce === undefined ? 'discover only' : `announcing ${z.announce}, auth port ${z.authPort}`;
     out.push(`zone ${z.label} (${z.name}): ${z.peers.length} peer${z.peers.length === 1 ? '' : 's'}, ${role}${z.stale ? ', STALE (discovery down)' : ''}`);
-    for (const p of z.peers) out.push(`  ${formatPeer(p)}  next check in ${Math.max(0, Math.round((p.expiresAt - now) / 1000))} s`);
+    for (const p of z.peers) out.push(`  ${formatEndpoint(p)}  next check in ${Math.max(0, Math.round((p.expiresAt - now) / 1000))} s`);
     const f = Object.entries(z.discovery.failures).map(([k, v]) => `${k} ${v}`).join(', ');
     out.push(`  lookups ${z.discovery.lookups}, probes ${z.discovery.probes}, lost ${z.discovery.lost}${f ? `, failures: ${f}` : ''}`);
   }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { DNS_PORT, reachesListener } from './endpoints.js';
-import type { Endpoint } from './types.js';
+import { DNS_PORT, reachesListener } from '../net/endpoint.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 export const RESOLV_CONF_PATH = '/etc/resolv.conf';
 

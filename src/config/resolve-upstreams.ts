@@ -1,8 +1,8 @@
-import { formatEndpoint } from './endpoints.js';
+import { formatEndpoint } from '../net/endpoint.js';
 import type { Findings } from './issues.js';
 import { resolveUpstreamList } from './resolve-network.js';
 import { parseResolvConf, withoutOwnListeners } from './resolv-conf.js';
-import type { Endpoint } from './types.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 export interface ResolvConfSource {
   readonly path: string;

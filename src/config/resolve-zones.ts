@@ -1,9 +1,10 @@
-import { endpointsCollide } from './endpoints.js';
+import { endpointsCollide } from '../net/endpoint.js';
 import type { Findings } from './issues.js';
 import { readPassphrase, type PassphraseDeps } from './passphrase.js';
 import { isServiceName } from '../dns/names.js';
 import type { RawConfig } from './schema.js';
-import type { Endpoint, ZoneConfig } from './types.js';
+import type { ZoneConfig } from './types.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 /**
  * Builds the zones in file order. Each auth listener binds TCP `dht.bind:auth_port`, so a

@@ -5,8 +5,7 @@
  * passphrase sources) live in the resolve-*.ts files and report in the same format.
  */
 
-import type { Endpoint } from './types.js';
-import { formatEndpoint } from './endpoints.js';
+import { formatEndpoint, type Endpoint } from '../net/endpoint.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 

@@ -2,7 +2,7 @@
  * The resolved, validated, frozen configuration that `config/load.ts` produces and every other
  * module receives. Field names are camelCase here; the YAML keys are snake_case (see schema.ts).
  */
-export interface Endpoint { host: string; port: number }
+import type { Endpoint } from '../net/endpoint.js';
 
 export interface ZoneConfig {
   /** DNS label: names become `_<label>._wherez.<domain>`. LDH, 1-62 bytes (63 with its underscore), lower case. */

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 /** Called with a usable contact (already filtered) for the infohash it was registered under. */
 export type ContactHandler = (contact: Endpoint) => void;

@@ -15,7 +15,7 @@ import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
 import { DhtSchedule } from './dht-schedule.js';
-import { isWildcard } from '../config/endpoints.js';
+import { isWildcard } from '../net/endpoint.js';
 
 export interface DiscoveryOptions {
   passphrase: Buffer;

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 import { PUBLIC_BOOTSTRAP } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Peer } from '../peer.js';

@@ -1,5 +1,5 @@
 import type { Krpc, KrpcNode, KrpcPeer, KrpcResponse } from 'k-rpc';
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 /** BEP 5: announce to the 8 closest nodes that answered with a token. */
 export const ANNOUNCE_CLOSEST = 8;

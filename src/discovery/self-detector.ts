@@ -1,5 +1,5 @@
 import { newDedupe } from './handshake-v1.js';
-import { canonicalIp } from '../config/endpoints.js';
+import { canonicalIp } from '../net/endpoint.js';
 
 /**
  * Recognises our own listener among DHT candidates. The v1 challenge carries a per-process

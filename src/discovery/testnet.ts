@@ -1,5 +1,5 @@
 import DHT from 'bittorrent-dht';
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 export interface Testnet {
   /** Give this to every node of the swarm as its bootstrap list. */

@@ -1,6 +1,7 @@
 /** Client allow-list: CIDR strings to a node:net BlockList, checked per packet. */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { wherezError } from '../errors.js';
+import { parseCidr } from '../net/cidr.js';
 
 /** Client addresses whose allow verdict is remembered. */
 const ALLOW_VERDICTS_MAX = 4096;
@@ -9,15 +10,10 @@ export type AllowCheck = (address: string) => boolean;
 
 export function createAllowCheck(cidrs: readonly string[]): AllowCheck {
   const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [ip = '', bits, extra] = cidr.split('/');
-    const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : null;
-    const prefix = bits === undefined ? (family === 'ipv4' ? 32 : 128) : Number(bits);
-    const max = family === 'ipv4' ? 32 : 128;
-    if (!family || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
-      throw wherezError('WHEREZ_ARGUMENT', `allow entry "${cidr}" is not an IP address or CIDR`);
-    }
-    list.addSubnet(ip, prefix, family);
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (cidr.error !== undefined) throw wherezError('WHEREZ_ARGUMENT', `allow entry "${text}" ${cidr.error}`);
+    list.addSubnet(cidr.value.address, cidr.value.prefix, cidr.value.family);
   }
   const check = (address: string): boolean => {
     // Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d; the list speaks plain IPv4.

@@ -11,7 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 import { FLAG, RCODE } from './dns-codes.js';
 import { ForwardCache, forwardKey } from './forward-cache.js';
 import { clientReply, upstreamQuery } from './forward-wire.js';

@@ -5,12 +5,10 @@
  * defaults (config/schema.ts DEFAULTS), so the library and `wherez serve` behave alike.
  */
 import { networkInterfaces } from 'node:os';
-import net from 'node:net';
-import type { Endpoint } from '../config/types.js';
 import { listenError, wherezError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { DEFAULTS } from '../config/schema.js';
-import { canonicalIp, reachesListener } from '../config/endpoints.js';
+import { canonicalIp, formatEndpoint, reachesListener, type Endpoint } from '../net/endpoint.js';
 import { createAllowCheck } from './allow.js';
 import { isDeepStrictEqual } from 'node:util';
 import { createForwarder, FORWARD_DEADLINE_MS, type Forwarder } from './forward.js';
@@ -24,7 +22,7 @@ import { parseIp, type IpAddr } from './ip.js';
 import type { ZoneLookup, ZoneService } from './zone-view.js';
 
 export type { DnsCounters } from './stats.js';
-export type { Endpoint } from '../config/types.js';
+export type { Endpoint } from '../net/endpoint.js';
 export type { ZoneLookup, ZoneSnapshot, ZonePeer, ZoneService } from './zone-view.js';
 
 /** A replaced forwarder lives this long past its exchange deadline, so late answers still reach clients. */
@@ -270,5 +268,5 @@ export function createDnsServer(opts: DnsServerOptions): DnsServer {
 }
 
 function fmt(host: string, port: number): string {
-  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+  return formatEndpoint({ host, port });
 }

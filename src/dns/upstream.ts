@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { FLAG, HEADER_BYTES, TCP_LIMIT_BYTES } from './dns-codes.js';
 import { equalsIgnoreCase } from './wire-read.js';
-import type { Endpoint } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 
 /** True when `reply` answers `query` (same id, QR set, one identical question). */
 export function answersQuery(reply: Buffer, query: Buffer, questionEnd: number): boolean {

@@ -10,7 +10,8 @@ import { infohashV1 } from '../../src/discovery/infohash.js';
 import { KeyRing } from '../../src/discovery/v2/key-ring.js';
 import { epochAt, epochKeys, passwordBytes, rendezvousKey } from '../../src/discovery/v2/keys.js';
 import { newIdentity } from '../../src/discovery/v2/session.js';
-import { formatPeer, type Peer } from '../../src/peer.js';
+import type { Peer } from '../../src/peer.js';
+import { formatEndpoint } from '../../src/net/endpoint.js';
 import { FAST_TIMING, waitFor } from '../helpers/wait.js';
 
 const PASS = Buffer.from('v2 discovery integration passphrase');
@@ -60,7 +61,7 @@ test('v2: nodes find each other under IH_e (checked independently), both-zones b
       v2: { keys: ring, zone: 'z', identity },
     });
     const seen = new Set<string>();
-    disc.on('peer', (p: Peer) => seen.add(formatPeer(p)));
+    disc.on('peer', (p: Peer) => seen.add(formatEndpoint(p)));
     nodes.push({ dht, disc, seen });
     await disc.start();
     return { disc, seen };

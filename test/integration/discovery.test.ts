@@ -5,7 +5,8 @@ import { startTestnet } from '../../src/discovery/testnet.js';
 import { DhtNode } from '../../src/discovery/dht.js';
 import { Discovery } from '../../src/discovery/discovery.js';
 import { infohashV1 } from '../../src/discovery/infohash.js';
-import { formatPeer, type Peer } from '../../src/peer.js';
+import type { Peer } from '../../src/peer.js';
+import { formatEndpoint } from '../../src/net/endpoint.js';
 import { startFixedResponder, startTarpit } from '../helpers/tcp.js';
 import { FAST_TIMING, waitFor } from '../helpers/wait.js';
 
@@ -42,7 +43,7 @@ test('three nodes find each other; other passphrases, impostors and tarpits are 
     nodes.push({ dht, disc });
     const seen = new Set<string>();
     found.set(host, seen);
-    disc.on('peer', (p: Peer) => seen.add(formatPeer(p)));
+    disc.on('peer', (p: Peer) => seen.add(formatEndpoint(p)));
     await disc.start();
     return disc;
   };

@@ -4,7 +4,7 @@ import DHT from 'bittorrent-dht';
 import { DhtNode } from '../../src/discovery/dht.js';
 import { Discovery } from '../../src/discovery/discovery.js';
 import { infohashV1 } from '../../src/discovery/infohash.js';
-import type { Endpoint } from '../../src/config/types.js';
+import type { Endpoint } from '../../src/net/endpoint.js';
 
 const ZONES = 1_000;
 const BASE_PORT = 20_000;

@@ -2,7 +2,7 @@ import os from 'node:os';
 import ipaddr from 'ipaddr.js';
 import { normalizeIp } from '../../net/address-class.js';
 import { MAX_ATTESTED } from './wire.js';
-import { isWildcard } from '../../config/endpoints.js';
+import { isWildcard } from '../../net/endpoint.js';
 
 /**
  * The addresses a v2 listener vouches for (design 4.6): where it can be reached, never what a

@@ -5,7 +5,7 @@ import type { DhtNode } from '../dht.js';
 import type { ProbeResult } from '../prober.js';
 import type { DiscoveryStats } from '../stats.js';
 import type { DiscoveryTiming } from '../timing.js';
-import { isWildcard } from '../../config/endpoints.js';
+import { isWildcard } from '../../net/endpoint.js';
 import { attestedAddresses } from './attested.js';
 import { EpochChannels } from './epoch-channels.js';
 import { epochWindow } from './epoch-window.js';

@@ -1,42 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCidr } from '../../../src/config/cidr.js';
-import { addressesOverlap, canonicalIp, parseIpEndpoint } from '../../../src/config/endpoints.js';
 import { LOOPBACK_BOOTSTRAP, parse, rejects, yaml } from './harness.js';
-
-test('parseIpEndpoint: IPv4 and IPv6 literals, optional port defaulting to 53', () => {
-  assert.deepEqual(parseIpEndpoint('127.0.0.1', 0).value, { host: '127.0.0.1', port: 53 });
-  assert.deepEqual(parseIpEndpoint('127.0.0.1:5300', 0).value, { host: '127.0.0.1', port: 5300 });
-  assert.deepEqual(parseIpEndpoint('::1', 0).value, { host: '::1', port: 53 });
-  assert.deepEqual(parseIpEndpoint('[::1]', 0).value, { host: '::1', port: 53 });
-  assert.deepEqual(parseIpEndpoint('[::1]:0', 0).value, { host: '::1', port: 0 });
-  assert.deepEqual(parseIpEndpoint('[fe80::1%eth0]:53', 1).value, { host: 'fe80::1%eth0', port: 53 });
-  for (const bad of ['localhost', 'localhost:53', '1.2.3', '[1.2.3.4]:53', '1.2.3.4:', '1.2.3.4:65536', '::1:53x', '[::1]:x']) {
-    assert.ok(parseIpEndpoint(bad, 0).error, bad);
-  }
-  assert.match(parseIpEndpoint('1.2.3.4:0', 1).error ?? '', /port must be 1-65535/);
-});
-
-test('address comparison sees through IPv6 spellings and wildcards', () => {
-  assert.equal(canonicalIp('0:0:0:0:0:0:0:1'), '::1');
-  assert.equal(canonicalIp('FE80::1%eth0'), 'fe80::1');
-  assert.ok(addressesOverlap('::1', '0::1'));
-  assert.ok(addressesOverlap('0.0.0.0', '127.0.0.1'));
-  assert.ok(addressesOverlap('::', '127.0.0.1'));
-  assert.ok(!addressesOverlap('0.0.0.0', '::1'));
-  assert.ok(!addressesOverlap('127.0.0.1', '127.0.0.2'));
-});
-
-test('parseCidr: networks, bare addresses, bad prefixes', () => {
-  assert.equal(parseCidr('10.0.0.0/8').value, '10.0.0.0/8');
-  assert.equal(parseCidr('fd00::/8').value, 'fd00::/8');
-  assert.equal(parseCidr('192.168.1.7').value, '192.168.1.7/32');
-  assert.equal(parseCidr('::1').value, '::1/128');
-  assert.equal(parseCidr('0.0.0.0/0').value, '0.0.0.0/0');
-  for (const bad of ['10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/8/8', 'example.com/8', '10.0.0.0/+8', 'fe80::1%eth0/64']) {
-    assert.ok(parseCidr(bad).error, bad);
-  }
-});
 
 test('listen entries: IP literals, v6 in brackets, port 0 allowed', async () => {
   const { config } = await parse(yaml('listen: ["127.0.0.1:0", "[::1]:5300", "10.1.1.1"]', 'forward: false'));
@@ -65,9 +29,10 @@ test('allow entries are validated', async () => {
   assert.deepEqual((await parse('allow: []\n')).config.allow, []);
 });
 
-test('dht.bind must be an IP literal', async () => {
+test('dht.bind must be an IPv4 literal (the DHT socket is udp4: "::" would fail to bind with EINVAL)', async () => {
   await rejects(parse(yaml('dht:', '  bind: localhost')), 'WHEREZ_CONFIG_INVALID', 'dht.bind', 2);
-  assert.equal((await parse(yaml('dht:', '  bind: "::"'))).config.dht.bind, '::');
+  await rejects(parse(yaml('dht:', '  bind: "::"')), 'WHEREZ_CONFIG_INVALID', 'dht.bind', 2);
+  assert.equal((await parse(yaml('dht:', '  bind: 0.0.0.0'))).config.dht.bind, '0.0.0.0');
 });
 
 test('the DHT UDP port must not collide with a DNS listener', async () => {
@@ -76,7 +41,7 @@ test('the DHT UDP port must not collide with a DNS listener', async () => {
   await parse(yaml('listen: ["127.0.0.1:6881"]', 'dht:', '  bind: 127.0.0.2', '  port: 6881'));
 });
 
-test('bootstrap entries go through parseHostPort; bad ones are WHEREZ_BOOTSTRAP_INVALID', async () => {
+test('bootstrap entries go through the one endpoint parser (names allowed, port required); bad ones are WHEREZ_BOOTSTRAP_INVALID', async () => {
   const { config } = await parse(LOOPBACK_BOOTSTRAP);
   assert.deepEqual(config.dht.bootstrap, [{ host: '127.0.0.1', port: 20000 }]);
   assert.deepEqual((await parse('dht: { bootstrap: [] }\n')).config.dht.bootstrap, []);
@@ -85,6 +50,14 @@ test('bootstrap entries go through parseHostPort; bad ones are WHEREZ_BOOTSTRAP_
       'WHEREZ_BOOTSTRAP_INVALID', 'dht.bootstrap[1]', 4);
     assert.ok(err.message.includes(JSON.stringify(bad)), err.message);
   }
+});
+
+test('metrics: a bare IPv6 address has no port ("::1" is not [::1]:1 or [::1]:53); dht.bind is IPv4', async () => {
+  const bare = await rejects(parse('metrics: "::1"\n'), 'WHEREZ_CONFIG_INVALID', 'metrics', 1);
+  assert.match(bare.message, /give the port too/);
+  assert.deepEqual((await parse('metrics: "[::1]:9153"\n')).config.metrics, { host: '::1', port: 9153 });
+  const v6 = await rejects(parse(yaml('dht:', '  bind: "::"')), 'WHEREZ_CONFIG_INVALID', 'dht.bind', 2);
+  assert.match(v6.message, /IPv4/);
 });
 
 test('several semantic problems are reported together, with the most fundamental code', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseResolvConf, withoutOwnListeners } from '../../../src/config/resolv-conf.js';
-import { reachesListener } from '../../../src/config/endpoints.js';
+import { reachesListener } from '../../../src/net/endpoint.js';
 import { readConfigFixture } from './fixture-files.js';
 import { parse, rejects, yaml } from './harness.js';
 

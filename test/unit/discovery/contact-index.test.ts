@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ContactIndex } from '../../../src/discovery/contact-index.js';
-import type { Endpoint } from '../../../src/config/types.js';
+import type { Endpoint } from '../../../src/net/endpoint.js';
 
 const ZONES = 1_000;
 const hashOf = (i: number) => createHash('sha1').update(`zone-${i}`).digest('hex');

@@ -1,16 +1,37 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import type { Endpoint } from './types.js';
+
+/**
+ * Endpoints (`host:port`) as every part of wherez writes and reads them: one parser for the
+ * config and the CLI, one formatter for messages, logs and output, and the address comparisons
+ * that decide whether two sockets collide.
+ */
+export interface Endpoint { host: string; port: number }
 
 export const DNS_PORT = 53;
 
 export type Parsed<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
 
+export interface EndpointRules {
+  /** Port when none is written; undefined: the port is required. */
+  defaultPort?: number;
+  /** Lowest port accepted (0 allows an ephemeral listen port). Default 1. */
+  minPort?: number;
+  /** Accept host names (`router.example.org:6881`), not only IP literals. */
+  hostNames?: boolean;
+}
+
+/** An endpoint and whether its port was written (`::1` has none: it is an address, not `[::1]:1`). */
+export type ParsedEndpoint = Endpoint & { portGiven: boolean };
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+
 /**
- * Parses an IP literal endpoint: `1.2.3.4`, `1.2.3.4:53`, `::1`, `[::1]`, `[::1]:53`. The port
- * defaults to 53 and must be at least `minPort` (0 allows an ephemeral listen port). IPv6 zone
- * suffixes (`fe80::1%eth0`) are kept: the socket needs them. Host names are not accepted here.
+ * `1.2.3.4`, `1.2.3.4:53`, `::1` (a bare IPv6 address never carries a port), `[::1]`, `[::1]:53`,
+ * and with `hostNames` `name` and `name:port`. IPv6 zone suffixes (`fe80::1%eth0`) are kept: the
+ * socket needs them.
  */
-export function parseIpEndpoint(text: string, minPort: number): Parsed<Endpoint> {
+export function parseEndpoint(text: string, rules: EndpointRules = {}): Parsed<ParsedEndpoint> {
+  const minPort = rules.minPort ?? 1;
   let host: string;
   let portText: string | undefined;
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
@@ -21,16 +42,23 @@ export function parseIpEndpoint(text: string, minPort: number): Parsed<Endpoint>
   } else if (isIP(text) !== 0) {
     host = text;
   } else {
-    const m = /^([^:]+):(\d+)$/.exec(text);
-    if (!m || !isIPv4(m[1] as string)) return { error: 'must be an IP address with an optional port: 1.2.3.4[:port] or [IPv6][:port]' };
-    host = m[1] as string;
-    portText = m[2];
+    const m = /^([^:[\]\s]+?)(?::(\d+))?$/.exec(text);
+    const h = m?.[1];
+    if (h === undefined || !(isIPv4(h) || (rules.hostNames === true && HOST_NAME.test(h) && !/^[\d.]+$/.test(h)))) {
+      return { error: rules.hostNames === true
+        ? 'must be host:port, IP:port or [IPv6]:port'
+        : 'must be an IP address with an optional port: 1.2.3.4[:port] or [IPv6][:port]' };
+    }
+    host = h;
+    portText = m?.[2];
   }
-  const port = portText === undefined ? DNS_PORT : Number(portText);
+  if (portText === undefined && rules.defaultPort === undefined) return { error: `needs a port: ${formatEndpoint({ host, port: 53 }).replace(/53$/, 'PORT')}` };
+  const port = portText === undefined ? rules.defaultPort as number : Number(portText);
   if (!Number.isInteger(port) || port < minPort || port > 65535) return { error: `port must be ${minPort}-65535` };
-  return { value: { host, port } };
+  return { value: { host, port, portGiven: portText !== undefined } };
 }
 
+/** `1.2.3.4:53`, `[::1]:53`, `name:53`: the one way endpoints are written. */
 export function formatEndpoint(e: Endpoint): string {
   return isIPv6(e.host) ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
 }
@@ -90,4 +118,11 @@ export function reachesListener(target: Endpoint, listener: Endpoint, localAddre
 /** Two endpoints that cannot both be bound (same protocol). Port 0 is ephemeral and never collides. */
 export function endpointsCollide(a: Endpoint, b: Endpoint): boolean {
   return a.port !== 0 && a.port === b.port && addressesOverlap(a.host, b.host);
+}
+
+/** A DHT bootstrap entry, in the config and on the CLI: `host:port` (names allowed), port 1-65535. */
+export function parseBootstrapEntry(text: string): Parsed<Endpoint> {
+  const parsed = parseEndpoint(text, { hostNames: true, minPort: 1 });
+  if (parsed.error !== undefined) return { error: `bootstrap entry ${JSON.stringify(text)} must be host:port or [IPv6]:port with a port in 1-65535` };
+  return { value: { host: parsed.value.host, port: parsed.value.port } };
 }
