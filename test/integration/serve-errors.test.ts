@@ -53,7 +53,9 @@ test('a DHT bind to an address no interface has: serve exits 1 at once with a co
   const r = await exitOf(process.execPath, [BIN, 'serve', '--config', file]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^WHEREZ_LISTEN_FAILED: cannot bind dht udp 192\.0\.2\.77:0: /m);
-  assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  // Before the fix the process never exited (exitOf kills it at 15 s); node's own start-up takes
+  // seconds on a loaded machine, so the bound is loose. The coded error above is the proof.
+  assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms`);
 });
 
 test('SIGTERM during load and start stops serve at once (start is not awaited past the signal)', async (t) => {
