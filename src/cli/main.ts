@@ -9,6 +9,8 @@ import { runServe } from './serve.js';
 import { runCheck } from './check.js';
 import { runStatus } from './status.js';
 import { runDemo } from './demo.js';
+import { runSetup } from './setup.js';
+import { SETUP_TARGETS, type SetupTarget } from '../setup/recipes.js';
 
 function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
   if (list === undefined) return undefined;
@@ -69,13 +71,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         if (!Number.isInteger(a.siblings) || a.siblings < 0 || a.siblings > 50) throw new UsageError('--siblings must be an integer 0-50');
         code = await runDemo({ listen: a.listen, metrics: a.metrics, siblings: a.siblings, logLevel: a.logLevel ?? 'warn' }, io);
       })
+    .command('setup <target>', 'print (or --apply: write, keeping a backup) the split-DNS config that points the system resolver at wherez',
+      (y) => y
+        .positional('target', { choices: SETUP_TARGETS, describe: 'resolved (systemd-resolved drop-in), resolver (macOS /etc/resolver), resolv-conf (glibc, port 53 + forwarding)' })
+        .option('config', { type: 'string', describe: 'wherez config (listen, domain, forward); passphrases are not read (default: /etc/wherez/zones.yaml)' })
+        .option('apply', { type: 'boolean', default: false, describe: 'write the file (an existing one is copied to <file>.wherez-backup-<time> first)' })
+        .option('root', { type: 'string', default: '/', describe: 'prefix of the written path (image builds, tests)' }),
+      async (a) => { code = await runSetup({ target: a.target as SetupTarget, config: a.config, apply: a.apply, root: a.root }, io); })
     .command('testnet', 'run a private DHT on loopback and print its bootstrap list',
       (y) => y
         .option('nodes', { type: 'number', default: 20 })
         .option('bind', { type: 'string', default: '127.0.0.1' })
         .option('port', { type: 'number', default: 0, describe: 'UDP port of the bootstrap node (0 picks one)' }),
       async (a) => { code = await runTestnet({ nodes: a.nodes, bind: a.bind, port: a.port }, io); })
-    .demandCommand(1, 'name a command: demo, find, serve, check, status, testnet')
+    .demandCommand(1, 'name a command: demo, find, serve, check, status, setup, testnet')
     .fail((msg, err) => { throw err ?? new UsageError(msg); });
   try {
     await parser.parseAsync(argv as string[], {}, (err, _argv, output) => {
