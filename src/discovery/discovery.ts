@@ -46,7 +46,8 @@ export interface DiscoveryOptions {
 
 interface Verified { peer: Peer; failures: number; nextVerifyAt: number; timer?: NodeJS.Timeout }
 /** What we remember of a candidate that failed (backoff) or turned out to be us; queued ones live in the ProbeQueue. */
-interface Candidate { self: boolean; failures: number; retryAt: number }
+/** `lostPeer`: it was verified once; it is dialled again after each backoff without waiting for a lookup. */
+interface Candidate { self: boolean; failures: number; retryAt: number; lostPeer?: boolean }
 
 export interface DiscoveryEvents {
   /** A peer passed its first challenge, or came back with another app port. */
@@ -76,6 +77,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly random: () => number;
   private readonly self: SelfDetector;
   private readonly verified = new Map<string, Verified>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly candidates: LRUCache<string, Candidate>;
   private readonly queue: ProbeQueue;
   private readonly schedule: DhtSchedule | undefined;
@@ -237,7 +239,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       this.fail(r.reason, host, authPort);
       if (r.reason === 'aborted') return;
       const self = r.reason === 'self';
-      this.candidates.set(key, { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1) });
+      const lostPeer = !self && this.candidates.get(key)?.lostPeer === true;
+      const cand: Candidate = { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1), lostPeer };
+      this.candidates.set(key, cand);
+      if (lostPeer) this.retryDirectly(host, authPort, cand.retryAt);
       this.emit('unverified', { host, authPort });
       return;
     }
@@ -301,10 +306,25 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     }
     this.verified.delete(key);
     this.stats.lost++;
-    this.candidates.set(key, { self: false, failures: 1, retryAt: this.retryAt(1) });
+    const retryAt = this.retryAt(1);
+    this.candidates.set(key, { self: false, failures: 1, retryAt, lostPeer: true });
+    this.retryDirectly(v.peer.host, v.peer.authPort, retryAt);
     this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
     if (this.wantMore()) { this.schedule?.speedUp(); this.v2?.speedUp(); }
     this.emit('lost', v.peer);
+  }
+
+  /**
+   * Dials a lost peer again once its backoff ends, without waiting for a DHT lookup to bring it:
+   * with minPeers verified, lookups run once a minute, so a peer that was flooded or restarting
+   * stayed unlisted that long (measured: re-listed 43 s after a flood ended).
+   */
+  private retryDirectly(host: string, authPort: number, retryAt: number): void {
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.consider(host, authPort, this.protocol === 'v1' ? 'v1' : 'v2');
+    }, Math.max(0, retryAt - this.now()) + 1);
+    this.retryTimers.add(timer);
   }
 
   /** Idempotent: stops timers, aborts probes in flight, closes the listener. */
@@ -315,6 +335,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.schedule?.close();
     this.v2?.close();
     for (const v of this.verified.values()) clearTimeout(v.timer);
+    for (const t of this.retryTimers) clearTimeout(t);
     this.queue.stop();
     this.abort.abort();
     await this.listener?.close();

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { DhtNode } from '../../src/discovery/dht.js';
 import { Discovery } from '../../src/discovery/discovery.js';
 import { AuthListener } from '../../src/discovery/listener.js';
@@ -68,4 +69,28 @@ test('16 probes in flight raise no MaxListenersExceededWarning on the abort sign
   await waitFor(() => (d.stats.failures['read-timeout'] ?? 0) >= 20, 10_000, 'every tarpit to be tried');
   await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
   assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+});
+
+test('a lost peer is dialled again after its backoff without waiting for a lookup', { timeout: 20_000 }, async (t) => {
+  let peer = new AuthListener({ passphrase: PASS, appPort: 389, host: '127.0.0.81', port: 0, self: new SelfDetector() });
+  const port = await peer.start();
+  t.after(() => peer.close());
+  const dht = await standaloneDht('127.0.0.82'); // no swarm: no lookup will ever bring the contact again
+  t.after(() => dht.close());
+  const d = new Discovery({
+    passphrase: PASS, dht,
+    timing: { reverifyMs: 200, reverifyRetryMs: 100, backoffBaseMs: 300, backoffMaxMs: 1_000, connectTimeoutMs: 500, readTimeoutMs: 500 },
+  });
+  t.after(() => d.close());
+  await d.start();
+  const found = once(d, 'peer');
+  dht.contacts.dispatch(d.infohash.toString('hex'), { host: '127.0.0.81', port });
+  await found;
+  const lost = once(d, 'lost');
+  await peer.close();
+  await lost;
+  peer = new AuthListener({ passphrase: PASS, appPort: 389, host: '127.0.0.81', port, self: new SelfDetector() });
+  await peer.start();
+  await once(d, 'peer');
+  assert.deepEqual(d.peers().map((p) => `${p.host}:${p.authPort}`), [`127.0.0.81:${port}`]);
 });
