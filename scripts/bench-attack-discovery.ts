@@ -3,7 +3,7 @@
  * figures side by side with and without each attack. Loopback only (distinct 127.x addresses),
  * bounded in time, everything closed at the end.
  *
- *   npm run bench:attack:discovery -- [--nodes 30] [--runs 5] [--flood-seconds 60]
+ *   npm run bench:attack:discovery -- [--nodes 30] [--runs 5] [--flood-seconds 60] [--only junk|flood]
  *
  * 1. Junk endpoints (item 12): 20 hostile DHT nodes on 127.1.<i>.1 each announce the zone's
  *    infohash with 25 ports where a local server accepts and never answers (500 endpoints);
@@ -14,7 +14,8 @@
  *    100 /24s (10 each). Two peers re-verify the victim every 5 s. Reported: time until both
  *    list a victim started under the flood, then, over --flood-seconds of flood, the share of
  *    samples in which both list it and how often they lost it; the same without the flood.
- * Max RSS is the bench process's (swarm, flooders and all nodes share it): an upper bound.
+ * The flood runs in a child process (scripts/attack-auth-flood.ts); the swarm, the victim and its
+ * peers share the bench process, whose max RSS is reported (an upper bound for one daemon).
  */
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
@@ -24,10 +25,12 @@ import { startTestnet, type Testnet } from '../src/discovery/testnet.js';
 import { DhtNode } from '../src/discovery/dht.js';
 import { Discovery } from '../src/discovery/discovery.js';
 import type { DiscoveryTiming } from '../src/discovery/timing.js';
-import { startAuthFlood } from '../test/helpers/auth-flood.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 
 const { values } = parseArgs({ options: {
-  nodes: { type: 'string', default: '30' }, runs: { type: 'string', default: '5' }, 'flood-seconds': { type: 'string', default: '60' },
+  nodes: { type: 'string', default: '30' }, only: { type: 'string', default: '' }, runs: { type: 'string', default: '5' }, 'flood-seconds': { type: 'string', default: '60' },
 } });
 const NODES = Number(values.nodes);
 const RUNS = Number(values.runs);
@@ -128,7 +131,7 @@ async function floodRun(flood: 'none' | 'one-prefix' | 'many-prefixes', series: 
     : Array.from({ length: 100 }, (_, i) => `127.2.${i}.1`);
   const t0 = performance.now();
   await v.start();
-  const attack = flood === 'none' ? undefined : startAuthFlood({ host: victimHost, port: authPort, sources, connections: 1_000, reconnectMs: 1_000 });
+  const attack = flood === 'none' ? undefined : await startFloodProcess(victimHost, authPort, sources);
   let coldMs = Infinity;
   while (performance.now() - t0 < FIRST_PEER_LIMIT_MS) {
     if (listed()) { coldMs = performance.now() - t0; break; }
@@ -143,7 +146,7 @@ async function floodRun(flood: 'none' | 'one-prefix' | 'many-prefixes', series: 
     if (listed()) yes++;
     await sleep(SAMPLE_MS);
   }
-  await attack?.stop();
+  if (attack) { attack.kill('SIGTERM'); await once(attack, 'exit'); }
   const s = v.listenerStats;
   const result = { coldMs, listedShare: yes / samples, lost, answered: s?.answered ?? 0, overCap: s?.overCap ?? 0, preempted: s?.preempted ?? 0 };
   await v.close();
@@ -151,6 +154,15 @@ async function floodRun(flood: 'none' | 'one-prefix' | 'many-prefixes', series: 
   for (const p of peers) await p.close();
   await swarm.close();
   return result;
+}
+
+/** The flood in a child process (scripts/attack-auth-flood.ts), started once it prints `flooding`. */
+async function startFloodProcess(host: string, port: number, sources: string[]) {
+  const script = fileURLToPath(new URL('./attack-auth-flood.js', import.meta.url));
+  const child = spawn(process.execPath, [script, host, String(port), sources.join(','), '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) if (line === 'flooding') break;
+  return child;
 }
 
 /** A free TCP port on `host` (bound and released), so the flood knows where to aim before discovery starts. */
@@ -164,25 +176,31 @@ async function reserveAuthPort(host: string): Promise<number> {
 }
 
 const started = Date.now();
-const clean = await firstPeerTimes(false, 0);
-const junk = await firstPeerTimes(true, 1);
-console.log(`\nJunk endpoints: ${HOSTILE_IPS} IPs x ${PORTS_PER_IP} ports accept and never answer; ${NODES}-node swarm; ${RUNS} fresh nodes each; production timing`);
-console.log('                                   without      with 500 junk endpoints');
-console.log(`time to first honest peer, median  ${fmt(median(clean.times)).padEnd(12)} ${fmt(median(junk.times))}`);
-console.log(`time to first honest peer, max     ${fmt(Math.max(...clean.times)).padEnd(12)} ${fmt(Math.max(...junk.times))}`);
-console.log(`contacts considered per run        ${clean.contacts.toFixed(0).padEnd(12)} ${junk.contacts.toFixed(0)}`);
-console.log(`candidates dropped (queue full)    ${clean.dropped.toFixed(0).padEnd(12)} ${junk.dropped.toFixed(0)}`);
-
-const floods = [await floodRun('none', 0), await floodRun('one-prefix', 1), await floodRun('many-prefixes', 2)];
-console.log(`\nAuth flood: 1,000 connections (half silent, half 1 byte/s, replaced 1 s after close); peers re-verify every 5 s; ${FLOOD_S} s of flood`);
-console.log('                                    without      8 IPs, one /24   100 /24s');
-const row = (label: string, f: (r: FloodResult) => string) => console.log(`${label.padEnd(36)}${floods.map((r) => f(r).padEnd(13)).join('    ')}`);
-row('victim started: listed by both in', (r) => fmt(r.coldMs));
-row('share of samples listed by both', (r) => `${(r.listedShare * 100).toFixed(1)} %`);
-row('victim lost by a peer (times)', (r) => String(r.lost));
-row('challenges answered by victim', (r) => String(r.answered));
-row('connections refused / preempted', (r) => `${r.overCap} / ${r.preempted}`);
+let junkJson: unknown;
+if (values.only !== 'flood') {
+  const clean = await firstPeerTimes(false, 0);
+  const junk = await firstPeerTimes(true, 1);
+  console.log(`\nJunk endpoints: ${HOSTILE_IPS} IPs x ${PORTS_PER_IP} ports accept and never answer; ${NODES}-node swarm; ${RUNS} fresh nodes each; production timing`);
+  console.log('                                   without      with 500 junk endpoints');
+  console.log(`time to first honest peer, median  ${fmt(median(clean.times)).padEnd(12)} ${fmt(median(junk.times))}`);
+  console.log(`time to first honest peer, max     ${fmt(Math.max(...clean.times)).padEnd(12)} ${fmt(Math.max(...junk.times))}`);
+  console.log(`contacts considered per run        ${clean.contacts.toFixed(0).padEnd(12)} ${junk.contacts.toFixed(0)}`);
+  console.log(`candidates dropped (queue full)    ${clean.dropped.toFixed(0).padEnd(12)} ${junk.dropped.toFixed(0)}`);
+  junkJson = { withoutMs: median(clean.times), withMs: median(junk.times), maxWithMs: Math.max(...junk.times) };
+}
+let floods: FloodResult[] = [];
+if (values.only !== 'junk') {
+  floods = [await floodRun('none', 0), await floodRun('one-prefix', 1), await floodRun('many-prefixes', 2)];
+  console.log(`\nAuth flood: 1,000 connections (half silent, half 1 byte/s, replaced 1 s after close); peers re-verify every 5 s; ${FLOOD_S} s of flood`);
+  console.log('                                    without      8 IPs, one /24   100 /24s');
+  const row = (label: string, f: (r: FloodResult) => string) => console.log(`${label.padEnd(36)}${floods.map((r) => f(r).padEnd(13)).join('    ')}`);
+  row('victim started: listed by both in', (r) => fmt(r.coldMs));
+  row('share of samples listed by both', (r) => `${(r.listedShare * 100).toFixed(1)} %`);
+  row('victim lost by a peer (times)', (r) => String(r.lost));
+  row('challenges answered by victim', (r) => String(r.answered));
+  row('connections refused / preempted', (r) => `${r.overCap} / ${r.preempted}`);
+}
 const rssMb = process.resourceUsage().maxRSS / 1024;
-console.log(`\nmax RSS of the bench process (swarm, flooders, all nodes): ${rssMb.toFixed(0)} MB; wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(JSON.stringify({ junk: { withoutMs: median(clean.times), withMs: median(junk.times), maxWithMs: Math.max(...junk.times) },
+console.log(`\nmax RSS of the bench process (swarm and all nodes; the flood is a child process): ${rssMb.toFixed(0)} MB; wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(JSON.stringify({ junk: junkJson,
   flood: floods.map((r) => ({ coldMs: r.coldMs, listedShare: r.listedShare, lost: r.lost })), maxRssMb: Math.round(rssMb) }));
