@@ -1,4 +1,5 @@
-import type { Config, Endpoint } from '../config/types.js';
+import type { Config } from '../config/types.js';
+import type { Endpoint } from '../net/endpoint.js';
 import { zoneName } from '../dns/names.js';
 
 /**
