@@ -41,7 +41,8 @@ export async function runFind(a: FindArgs, io: CliIO): Promise<number> {
       minPeers: a.minPeers, stateDir: a.stateDir, signal: io.signal, log,
       onStart: (ctx) => {
         live = ctx;
-        if (io.stderr.isTTY) progress = setInterval(showProgress, PROGRESS_INTERVAL_MS);
+        // The first line at once: the user (and a test) sees the node is up before any tick.
+        if (io.stderr.isTTY) { showProgress(); progress = setInterval(showProgress, PROGRESS_INTERVAL_MS); }
         else io.stderr.write(`listening on ${a.bind}:${ctx.dht.port} (dht udp, auth tcp)${a.appPort < 0 ? ', discover only' : ''}\n`);
       },
     })) {

@@ -4,6 +4,7 @@ import { isWherezError, wherezError } from '../errors.js';
 import { parseBootstrapEntry } from '../net/endpoint.js';
 import type { CliIO } from './io.js';
 import { runFind } from './find.js';
+import { checkFindArgs } from './find-args.js';
 import { runTestnet } from './testnet.js';
 import { runServe } from './serve.js';
 import { runCheck } from './check.js';
@@ -25,6 +26,8 @@ function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let code = 0;
   const print = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  // Go's CLI took a negative app port after `--` (`find -- -1`); yargs would leave it out of the positionals.
+  argv = argv.filter((arg, i) => !(arg === '--' && /^-\d+$/.test(argv[i + 1] ?? '')));
   const parser = yargs([...argv])
     .scriptName('wherez')
     .usage('$0 <command> [options]')
@@ -45,6 +48,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         .option('state-dir', { type: 'string', describe: 'keep the DHT node id and routing table here for warm restarts' })
         .option('count', { type: 'number', default: 0, describe: 'exit after this many peers (0: run until interrupted)' }),
       async (a) => {
+        checkFindArgs({ port: a.port, minPeers: a.minPeers, appPort: a.appPort as number, count: a.count, bind: a.bind });
         code = await runFind({
           appPort: a.appPort as number, passphrase: a.passphrase, passphraseFile: a.passphraseFile, port: a.port, bind: a.bind,
           bootstrap: parseBootstrap(a.bootstrap), minPeers: a.minPeers, stateDir: a.stateDir, count: a.count, logLevel: a.logLevel ?? 'warn',

@@ -6,6 +6,11 @@ import type { RawConfig } from './schema.js';
 import type { Config } from './types.js';
 import type { Endpoint } from '../net/endpoint.js';
 
+/** What is wrong with a DHT bind address (config `dht.bind`, CLI `find --bind`), if anything. */
+export function dhtBindProblem(bind: string): string | undefined {
+  return isIPv4(bind) ? undefined : 'must be an IPv4 address (0.0.0.0 for all interfaces): the DHT socket is IPv4 only';
+}
+
 /** The shared parser, keeping host and port only. */
 function endpoint(text: string, rules: EndpointRules): Parsed<Endpoint & { portGiven: boolean }> {
   const parsed = parseEndpoint(text, rules);
@@ -66,7 +71,8 @@ export function resolveAllow(texts: readonly string[], found: Findings): string[
  * standalone node.
  */
 export function resolveDht(dht: RawConfig['dht'], listen: readonly Endpoint[], found: Findings): Config['dht'] {
-  if (!isIPv4(dht.bind)) found.error(['dht', 'bind'], 'must be an IPv4 address (0.0.0.0 for all interfaces): the DHT socket is IPv4 only');
+  const badBind = dhtBindProblem(dht.bind);
+  if (badBind !== undefined) found.error(['dht', 'bind'], badBind);
   else {
     const clash = listen.findIndex((l) => endpointsCollide(l, { host: dht.bind, port: dht.port }));
     if (clash >= 0) found.error(['dht', 'port'], `UDP ${dht.bind}:${dht.port} collides with the DNS listener listen[${clash}]`);

@@ -91,7 +91,7 @@ const stringList = (dflt: readonly string[] | undefined, description: string) =>
   description,
 });
 
-const zoneSchema = {
+export const zoneSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
