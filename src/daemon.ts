@@ -19,6 +19,10 @@ import type { WriteHooks } from './discovery/state-file.js';
 import { createMetrics } from './admin/metrics.js';
 import { withDeadline } from './deadline.js';
 import { isWherezError, wherezError } from './errors.js';
+import { KeyRing } from './discovery/v2/key-ring.js';
+import { loadOrCreateIdentity } from './discovery/v2/identity-file.js';
+import type { Identity } from './discovery/v2/session.js';
+import type { V2ListenerStats } from './discovery/v2/listener-session.js';
 
 export interface DaemonDeps {
   log?: Logger;
@@ -48,6 +52,9 @@ export interface ZoneStatus {
   peers: Array<{ host: string; port: number; expiresAt: number }>;
   discovery: DiscoveryStatsJSON;
   auth: AuthListenerStats | undefined;
+  protocol: 'v1' | 'v2' | 'both';
+  /** v2 zones: the rendezvous in use, the addresses vouched for, the listener's v2 counters. */
+  v2?: { infohashes: { epoch: number; infohash: string; announces: boolean }[]; attested: readonly string[]; listener: V2ListenerStats };
 }
 
 export interface DaemonStatus {
@@ -88,6 +95,9 @@ export class Daemon {
   private bound: readonly BoundEndpoint[] = [];
 
   private readonly self = new SelfDetector();
+  /** v2 epoch keys of every zone: one scrypt at a time, in the background (DNS never waits). */
+  private readonly keys: KeyRing;
+  private readonly identities = new Map<string, Identity>();
   /** The zones' RFC 2782 names, rebuilt on reload (the DNS side keys its reply cache by identity). */
   private services: readonly ZoneService[];
   private readonly warm: WarmPeers;
@@ -95,6 +105,7 @@ export class Daemon {
   constructor(private config: Config, private readonly deps: DaemonDeps = {}) {
     this.log = deps.log ?? silentLogger();
     this.services = servicesOf(config.zones);
+    this.keys = new KeyRing({ now: deps.now, log: this.log.child({ component: 'keys' }) });
     this.warm = new WarmPeers({
       stateDir: config.stateDir, cache: this.cache, log: this.log.child({ component: 'state' }), now: deps.now ?? Date.now,
       onPending: (label) => this.updateStale(label), hooks: deps.stateHooks,
@@ -169,18 +180,29 @@ export class Daemon {
     this.dht = dht;
     await this.step('dht start', () => dht.start());
     await this.step('peers file', () => this.warm.start());
+    this.keys.start();
     for (const zone of c.zones) await this.startZone(zone);
   }
 
   private async startZone(zone: ZoneConfig): Promise<void> {
     this.checkOpen();
     const dht = this.dht as DhtNode;
+    let identity: Identity | undefined;
+    if (zone.protocol !== 'v1') {
+      identity = await this.step(`zone ${zone.label} identity`, () => loadOrCreateIdentity(this.config.stateDir, zone.label, this.log));
+      this.identities.set(zone.label, identity);
+    }
     this.cache.addZone(zone.label, zone.ttl);
     const d = new Discovery({
       passphrase: zone.passphrase, appPort: zone.announce, authPort: zone.authPort, dht,
       minPeers: zone.minPeers, host: this.config.dht.bind, self: this.self, now: this.deps.now,
       timing: { reverifyMs: reverifyMsFor(zone), ...this.deps.timing },
       log: this.log.child({ component: 'discovery', zone: zone.label }),
+      protocol: zone.protocol,
+      v2: identity && {
+        keys: this.keys, zone: zone.label, identity, externalAddresses: zone.externalAddresses,
+        ownIds: () => [...this.identities.values()].map((i) => i.publicKey),
+      },
     });
     this.discoveries.set(zone.label, d);
     const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
@@ -197,6 +219,7 @@ export class Daemon {
     const d = this.discoveries.get(label);
     this.discoveries.delete(label);
     this.warm.detach(label);
+    this.identities.delete(label);
     this.cache.removeZone(label);
     await d?.close();
   }
@@ -212,6 +235,8 @@ export class Daemon {
     // After (or during) close a reload changes nothing: a zone started then would outlive close.
     if (this.closed) return { ...diff, added: [], removed: [], changed: [] };
     for (const label of [...diff.removed, ...diff.changed.map((z) => z.label)]) await this.stopZone(label);
+    // Keys are kept for changed zones: the same passphrase needs no new scrypt.
+    for (const label of diff.removed) this.keys.remove(label);
     for (const zone of [...diff.changed, ...diff.added]) {
       if (this.closed) break;
       try {
@@ -252,6 +277,8 @@ export class Daemon {
         label: zone.label, name: `_${zone.label}._wherez.${this.config.domain}`, announce: zone.announce, authPort: d.authPort,
         stale: snap.stale, down: d.down, peers: snap.peers.map((p) => ({ host: p.host, port: p.port, expiresAt: p.expiresAt })),
         discovery: d.stats.toJSON(), auth: d.listenerStats ? { ...d.listenerStats } : undefined,
+        protocol: zone.protocol,
+        ...(d.v2Zone ? { v2: { infohashes: d.v2Zone.infohashes(), attested: d.v2Zone.attested, listener: { ...d.v2Zone.listenerStats } } } : {}),
       });
     }
     return {
@@ -275,6 +302,7 @@ export class Daemon {
     // The last save, while the zones still know their peers.
     await this.warm.close();
     for (const label of [...this.discoveries.keys()].reverse()) await this.stopZone(label);
+    this.keys.close();
     await this.dht?.close();
   }
 }

@@ -47,6 +47,9 @@ export function createMetrics(status: () => DaemonStatus): Registry {
   readCounter(reg, 'wherez_auth_answered_total', 'Challenges answered by the auth listener', ['zone'], perZone((z) => z.auth?.answered ?? 0), status);
   readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, deadline, over the source share or cap, preempted by a fairer source)', ['zone'],
     perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap + z.auth.preempted : 0)), status);
+  readCounter(reg, 'wherez_v2_unattested_dials_total', 'v2 members that reached this listener at an address it does not attest (they do not list it there)', ['zone'],
+    perZone((z) => z.v2?.listener.v2Unattested ?? 0), status);
+  readCounter(reg, 'wherez_v2_handshakes_total', 'v2 handshakes this listener completed', ['zone'], perZone((z) => z.v2?.listener.v2Completed ?? 0), status);
   readGauge(reg, 'wherez_dht_nodes', 'Nodes in the DHT routing table', [], (s) => [[{}, s.dht.nodes]], status);
   readCounter(reg, 'wherez_dht_garbage_contacts_total', 'Unusable DHT contacts dropped', [], (s) => [[{}, s.dht.garbageContacts]], status);
   readCounter(reg, 'wherez_dht_out_of_scope_contacts_total', 'DHT contacts never dialled: a loopback, link-local or private host named by a less local node', [], (s) => [[{}, s.dht.outOfScopeContacts]], status);

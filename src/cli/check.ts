@@ -1,5 +1,6 @@
 import { DNS_RELOAD_KEYS, RESTART_KEYS } from '../config/diff.js';
 import { formatEndpoint } from '../net/endpoint.js';
+import { weakPassphraseWarnings } from '../config/passphrase-strength.js';
 import { loadConfig } from '../config/load.js';
 import type { Config, ZoneConfig } from '../config/types.js';
 import { isWherezError } from '../errors.js';
@@ -23,7 +24,7 @@ export async function runCheck(args: { config: string }, io: CheckIO): Promise<n
     io.stderr.write(`${err.message}\n`);
     return 1;
   }
-  for (const w of loaded.warnings) io.stderr.write(`warning: ${w}\n`);
+  for (const w of [...loaded.warnings, ...await weakPassphraseWarnings(loaded.config.zones)]) io.stderr.write(`warning: ${w}\n`);
   io.stdout.write(summary(args.config, loaded.config));
   return 0;
 }

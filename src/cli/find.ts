@@ -19,6 +19,7 @@ export interface FindArgs {
   /** Stop after this many peers (0 = run until interrupted). */
   count: number;
   logLevel: string;
+  protocol: 'v1' | 'v2' | 'both';
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -38,7 +39,7 @@ export async function runFind(a: FindArgs, io: CliIO): Promise<number> {
   try {
     for await (const peer of findAuthenticatedPeers({
       passphrase, appPort: a.appPort, port: a.port, host: a.bind, bootstrap: a.bootstrap ?? PUBLIC_BOOTSTRAP,
-      minPeers: a.minPeers, stateDir: a.stateDir, signal: io.signal, log,
+      minPeers: a.minPeers, stateDir: a.stateDir, signal: io.signal, log, protocol: a.protocol,
       onStart: (ctx) => {
         live = ctx;
         // The first line at once: the user (and a test) sees the node is up before any tick.

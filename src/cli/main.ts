@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import type { Endpoint } from '../net/endpoint.js';
+import { runPassphrase } from './passphrase-new.js';
 import { isWherezError, wherezError } from '../errors.js';
 import { parseBootstrapEntry } from '../net/endpoint.js';
 import type { CliIO } from './io.js';
@@ -46,14 +47,18 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         .option('min-peers', { type: 'number', default: 1, describe: 'search fast until this many peers are verified' })
         .option('passphrase-file', { type: 'string', describe: 'read the passphrase from this file (one trailing newline dropped)' })
         .option('state-dir', { type: 'string', describe: 'keep the DHT node id and routing table here for warm restarts' })
-        .option('count', { type: 'number', default: 0, describe: 'exit after this many peers (0: run until interrupted)' }),
+        .option('count', { type: 'number', default: 0, describe: 'exit after this many peers (0: run until interrupted)' })
+        .option('protocol', { type: 'string', choices: ['v1', 'v2', 'both'], default: 'v2', describe: 'v2 (PAKE, attested addresses), v1 (talk to Go wherez nodes) or both' }),
       async (a) => {
         checkFindArgs({ port: a.port, minPeers: a.minPeers, appPort: a.appPort as number, count: a.count, bind: a.bind });
         code = await runFind({
           appPort: a.appPort as number, passphrase: a.passphrase, passphraseFile: a.passphraseFile, port: a.port, bind: a.bind,
           bootstrap: parseBootstrap(a.bootstrap), minPeers: a.minPeers, stateDir: a.stateDir, count: a.count, logLevel: a.logLevel ?? 'warn',
+          protocol: a.protocol as 'v1' | 'v2' | 'both',
         }, io);
       })
+    .command('passphrase', 'print a new random zone passphrase (10 words, 110 bits)', (y) => y,
+      () => { code = runPassphrase(io); })
     .command('serve', 'run the DNS bridge: answer _<label>._wherez.<domain> from discovery, forward the rest',
       (y) => y.option('config', { type: 'string', default: '/etc/wherez/zones.yaml', describe: 'YAML config file' }),
       async (a) => { code = await runServe({ config: a.config, logLevel: a.logLevel }, io); })

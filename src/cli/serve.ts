@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load.js';
+import { weakPassphraseWarnings } from '../config/passphrase-strength.js';
 import { cliLogger } from '../log.js';
 import { Daemon } from '../daemon.js';
 import type { CliIO } from './io.js';
@@ -29,13 +30,15 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
   }
   const listen = daemon.dnsEndpoints.map(formatEndpoint).join(', ');
   io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})${config.metrics ? `, metrics on ${config.metrics.host}:${daemon.adminPort}` : ''}\n`);
+  // Weak passphrases are reported once serving: the estimator takes seconds to load.
+  void weakPassphraseWarnings(config.zones).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
   // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.
   let reloading = Promise.resolve();
   io.onReload?.(() => {
     reloading = reloading.then(async () => {
       try {
         const next = await loadConfig(a.config, { env: io.env });
-        for (const w of next.warnings) log.warn(w);
+        for (const w of [...next.warnings, ...await weakPassphraseWarnings(next.config.zones)]) log.warn(w);
         await daemon.reload(next.config);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'reload failed; still serving the previous config');

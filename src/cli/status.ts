@@ -36,6 +36,15 @@ export function formatStatus(s: DaemonStatus, now: number): string {
     for (const p of z.peers) out.push(`  ${formatEndpoint(p)}  next check in ${Math.max(0, Math.round((p.expiresAt - now) / 1000))} s`);
     const f = Object.entries(z.discovery.failures).map(([k, v]) => `${k} ${v}`).join(', ');
     out.push(`  lookups ${z.discovery.lookups}, probes ${z.discovery.probes}, lost ${z.discovery.lost}${f ? `, failures: ${f}` : ''}`);
+    // Older daemons report no protocol; they speak v1.
+    const protocol = z.protocol ?? 'v1';
+    if (z.v2) {
+      const unattested = z.v2.listener.v2Unattested;
+      out.push(`  protocol ${protocol}, attests ${z.v2.attested.join(' ') || 'NOTHING (members will not list this node)'}` +
+        `${unattested > 0 ? `; ${unattested} member dial${unattested === 1 ? '' : 's'} to an address it does not attest (set external_addresses?)` : ''}`);
+    } else {
+      out.push(`  protocol ${protocol}`);
+    }
   }
   if (s.zones.length === 0) out.push('no zones');
   out.push(`dht: port ${s.dht.port}, ${s.dht.nodes} nodes`);

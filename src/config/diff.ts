@@ -19,7 +19,8 @@ export interface ConfigDiff {
 
 function sameZone(a: ZoneConfig, b: ZoneConfig): boolean {
   return a.passphrase.equals(b.passphrase) && a.announce === b.announce && a.authPort === b.authPort &&
-    a.ttl === b.ttl && a.minPeers === b.minPeers;
+    a.ttl === b.ttl && a.minPeers === b.minPeers && a.protocol === b.protocol &&
+    isDeepStrictEqual(a.externalAddresses, b.externalAddresses);
 }
 
 /** What a reload from `prev` to `next` must do. Pure; never looks at passphrase bytes beyond equality. */

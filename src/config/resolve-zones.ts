@@ -1,4 +1,6 @@
-import { endpointsCollide } from '../net/endpoint.js';
+import { isIP } from 'node:net';
+import { canonicalIp, endpointsCollide } from '../net/endpoint.js';
+import { passwordBytes } from '../discovery/v2/keys.js';
 import type { Findings } from './issues.js';
 import { readPassphrase, type PassphraseDeps } from './passphrase.js';
 import { isServiceName } from '../dns/names.js';
@@ -33,7 +35,22 @@ export async function resolveZones(
       found.warn(at, `label is no RFC 6335 service name (1-15 letters, digits, inner hyphens, a letter): set service to also serve _<service>._${z.proto}._wherez.<domain>`);
     }
     if (z.ttl > raw.max_ttl) found.warn([...at, 'ttl'], `exceeds max_ttl (${raw.max_ttl}); answers are capped at ${raw.max_ttl}`);
+    const external: string[] = [];
+    for (const [i, a] of (z.external_addresses ?? []).entries()) {
+      if (isIP(a.replace(/%.*$/, '')) === 0 || a.includes('%')) found.error([...at, 'external_addresses', String(i)], `${a} is not an IP address`);
+      else external.push(canonicalIp(a));
+    }
+    if (z.external_addresses !== undefined && z.protocol === 'v1') {
+      found.warn([...at, 'external_addresses'], 'unused with protocol v1: only v2 attests addresses');
+    }
+    if (z.protocol !== 'v2') {
+      found.warn([...at, 'protocol'], `${z.protocol} speaks v1: this passphrase is open to v1's cheap offline attacks; once every member runs v2, set protocol: v2 and then change the passphrase`);
+    }
     if (pass === undefined) continue;
+    if (readSecrets && z.protocol !== 'v1' && passwordBytes(pass.bytes) === null) {
+      found.error([...at], 'a v2 passphrase must be 1..1024 bytes (UTF-8, after NFC normalization)');
+      continue;
+    }
     zones.push({
       label,
       passphrase: pass.bytes,
@@ -44,6 +61,8 @@ export async function resolveZones(
       minPeers: z.min_peers,
       service: z.service ?? (isServiceName(label) ? label : undefined),
       proto: z.proto,
+      protocol: z.protocol,
+      externalAddresses: external,
     });
   }
   return zones;

@@ -28,7 +28,7 @@ export const DEFAULTS = {
   log_level: 'info',
   // The YAML form of PUBLIC_BOOTSTRAP (the schema fills in defaults before parsing).
   dht: { bind: '0.0.0.0', port: 6881, bootstrap: PUBLIC_BOOTSTRAP.map(formatEndpoint) },
-  zone: { ttl: 30, min_peers: 1, proto: 'tcp' },
+  zone: { ttl: 30, min_peers: 1, proto: 'tcp', protocol: 'v2' },
 } as const;
 
 /**
@@ -51,6 +51,8 @@ export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
  */
 export const SERVICE_NAME_PATTERN = '^(?=[a-z0-9-]{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$';
 export const PROTOS = ['tcp', 'udp'] as const;
+/** Discovery handshakes: v2 (PAKE, attested addresses), v1 (the 2014 Go protocol), or both. */
+export const PROTOCOLS = ['v1', 'v2', 'both'] as const;
 
 /** The document as it stands after schema validation (snake_case, defaults filled in). */
 export interface RawZone {
@@ -63,6 +65,8 @@ export interface RawZone {
   min_peers: number;
   service?: string;
   proto: (typeof PROTOS)[number];
+  protocol: (typeof PROTOCOLS)[number];
+  external_addresses?: string[];
 }
 
 export interface RawConfig {
@@ -104,6 +108,8 @@ export const zoneSchema = {
     min_peers: { type: 'integer', minimum: 1, maximum: 1000, default: DEFAULTS.zone.min_peers, description: 'below this many peers, search faster' },
     service: { type: 'string', pattern: SERVICE_NAME_PATTERN, description: 'RFC 6335 service name: names _<service>._<proto>._wherez.<domain> (default: the label)' },
     proto: { type: 'string', enum: [...PROTOS], default: DEFAULTS.zone.proto, description: 'transport in the RFC 2782 name _<service>._<proto>' },
+    protocol: { type: 'string', enum: [...PROTOCOLS], default: DEFAULTS.zone.protocol, description: 'discovery handshake: v2, v1 (Go wherez nodes) or both (migration)' },
+    external_addresses: { ...stringList(undefined, 'IP addresses the v2 auth listener also attests (NAT with port forwarding)'), maxItems: 16 },
   },
   dependencies: { announce: ['auth_port'] },
 } as const;

@@ -19,6 +19,10 @@ export interface ZoneConfig {
   readonly ttl: number;
   /** Below this many verified peers discovery searches faster. */
   readonly minPeers: number;
+  /** Discovery handshake(s) this zone speaks; v2 by default. */
+  readonly protocol: 'v1' | 'v2' | 'both';
+  /** Addresses the v2 listener attests besides its own (canonical IPs). */
+  readonly externalAddresses: readonly string[];
   /**
    * RFC 6335 service name of the RFC 2782 names `_<service>._<proto>._wherez.<domain>`; the label
    * by default. undefined when the label is no valid service name and none was set: the zone then

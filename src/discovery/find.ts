@@ -5,6 +5,7 @@ import type { Peer } from '../peer.js';
 import { DhtNode } from './dht.js';
 import { Discovery } from './discovery.js';
 import type { DiscoveryTiming } from './timing.js';
+import type { Protocol } from './listener.js';
 
 export { PUBLIC_BOOTSTRAP };
 
@@ -23,6 +24,10 @@ export interface FindOptions {
   signal?: AbortSignal;
   timing?: Partial<DiscoveryTiming>;
   log?: Logger;
+  /** Default v2; v1 talks to Go wherez nodes; both does both (a peer seen on v2 is never tried on v1). */
+  protocol?: Protocol;
+  /** v2: addresses to attest besides the bound one(s) (NAT with port forwarding). */
+  externalAddresses?: readonly string[];
   /** Called once the node is up, with the live objects (for progress display). */
   onStart?: (ctx: { dht: DhtNode; discovery: Discovery }) => void;
 }
@@ -46,6 +51,7 @@ export async function* findAuthenticatedPeers(o: FindOptions): AsyncGenerator<Pe
     const announce = o.appPort >= 0;
     discovery = new Discovery({
       passphrase, dht, host, minPeers: o.minPeers, timing: o.timing, log: o.log,
+      protocol: o.protocol ?? 'v2', v2: { externalAddresses: o.externalAddresses },
       // The auth listener answers on the DHT's own port number, which is what we announce.
       appPort: announce ? o.appPort : undefined, authPort: announce ? dht.port : undefined,
     });

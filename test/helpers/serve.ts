@@ -28,6 +28,11 @@ export interface ServeSpec {
   metrics?: boolean;
   /** Run inside this network namespace. */
   netns?: string;
+  /**
+   * The zone's discovery protocol. Default v1 here: these daemon tests are about DNS and stage
+   * v1 impostors; the v2 daemon tests (serve-v2.test.ts) ask for v2.
+   */
+  protocol?: 'v1' | 'v2' | 'both';
 }
 
 /** Starts a real `wherez serve` process with a config of its own in a temp dir. */
@@ -53,11 +58,13 @@ export async function startServe(s: ServeSpec): Promise<ServeNode> {
     ...(s.announce !== undefined ? [`    announce: ${s.announce}`, '    auth_port: 0'] : []),
     `    ttl: ${s.ttl ?? 2}`,
     '    min_peers: 2',
+    `    protocol: ${s.protocol ?? 'v1'}`,
     s.extra ?? '',
   ].join('\n');
   await writeFile(join(dir, 'zones.yaml'), yaml);
   const proc = runCli(['serve', '--config', join(dir, 'zones.yaml')], {}, s.netns);
-  const [line, port] = await proc.line(/^wherez serving .*? on [^ ]+:(\d+) .*$/, 10_000);
+  // Generous: module loading alone takes ~4 s on the shared, loaded CI machine.
+  const [line, port] = await proc.line(/^wherez serving .*? on [^ ]+:(\d+) .*$/, 20_000);
   const metricsPort = /metrics on [^ ]+:(\d+)/.exec(line ?? '')?.[1];
   return {
     host: s.host, port: Number(port), metricsPort: metricsPort ? Number(metricsPort) : undefined, proc, dir,

@@ -23,7 +23,7 @@ test('our own announcement, found in the DHT, is counted apart and never as a fa
 
   const status = { dns: undefined, dht: { port: dht.port, nodes: 0, garbageContacts: 0, outOfScopeContacts: 0 }, zones: [{
     label: 'ldap', name: '_ldap._wherez.local', announce: 389, authPort: disc.authPort, stale: false, down: false, peers: [],
-    discovery: disc.stats.toJSON(), auth: undefined,
+    discovery: disc.stats.toJSON(), auth: undefined, protocol: 'v1',
   }] } satisfies DaemonStatus;
   const metrics = await createMetrics(() => status).metrics();
   assert.match(metrics, /^wherez_discovery_self_contacts_total\{zone="ldap"\} [1-9]\d*$/m);

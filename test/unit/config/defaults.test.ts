@@ -91,6 +91,6 @@ test('the contract example parses to the documented shape', async () => {
   assert.ok(z);
   assert.deepEqual({ ...z, passphrase: z.passphrase.toString() }, {
     label: 'ldap', passphrase: 'secret', passphraseSource: 'file:/etc/wherez/ldap.key',
-    announce: 389, authPort: 40001, ttl: 30, minPeers: 3, service: 'ldap', proto: 'tcp',
+    announce: 389, authPort: 40001, ttl: 30, minPeers: 3, service: 'ldap', proto: 'tcp', protocol: 'v2', externalAddresses: [],
   });
 });

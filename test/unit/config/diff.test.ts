@@ -4,7 +4,7 @@ import { diffConfig } from '../../../src/config/diff.js';
 import type { Config, ZoneConfig } from '../../../src/config/types.js';
 
 const zone = (label: string, pass = 'x', extra: Partial<ZoneConfig> = {}): ZoneConfig => ({
-  label, passphrase: Buffer.from(pass), passphraseSource: 'inline', announce: undefined, authPort: undefined, ttl: 30, minPeers: 1, service: label, proto: 'tcp', ...extra,
+  label, passphrase: Buffer.from(pass), passphraseSource: 'inline', announce: undefined, authPort: undefined, ttl: 30, minPeers: 1, service: label, proto: 'tcp', protocol: 'v2', externalAddresses: [], ...extra,
 });
 const base: Config = {
   listen: [{ host: '127.0.0.1', port: 53 }], domain: 'local', forward: true, upstreams: [], allow: ['127.0.0.0/8'],
