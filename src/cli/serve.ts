@@ -38,8 +38,10 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
     reloading = reloading.then(async () => {
       try {
         const next = await loadConfig(a.config, { env: io.env });
-        for (const w of [...next.warnings, ...await weakPassphraseWarnings(next.config.zones)]) log.warn(w);
+        for (const w of next.warnings) log.warn(w);
         await daemon.reload(next.config);
+        // After the reload, not before: the estimator takes seconds to load.
+        void weakPassphraseWarnings(next.config.zones).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'reload failed; still serving the previous config');
       }
