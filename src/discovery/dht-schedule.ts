@@ -101,6 +101,7 @@ export class DhtSchedule {
     if (!walk) return;
     this.lookupRunning = true;
     this.lastLookupAt = this.now();
+    const cappedBefore = this.o.dht.queryBudget.refused;
     this.o.stats.lookups++;
     if (port !== undefined) this.o.stats.announces++;
     void walk.run().then(({ responders, stored }) => {
@@ -109,7 +110,9 @@ export class DhtSchedule {
       this.lastResponders = responders;
       this.o.log.trace({ responders, stored }, 'lookup done');
       if (port !== undefined) this.afterAnnounce(stored, port);
-      if (this.o.dht.hasBootstrap && this.health.record(responders)) {
+      // A walk whose queries our own per-destination budget held back says nothing about the DHT.
+      const capped = responders === 0 && this.o.dht.queryBudget.refused > cappedBefore;
+      if (this.o.dht.hasBootstrap && !capped && this.health.record(responders)) {
         this.o.log.warn({ down: this.health.down }, this.health.down ? 'no DHT node answers: serving last known peers as stale' : 'DHT reachable again');
         this.o.onHealth(!this.health.down);
       }

@@ -3,12 +3,12 @@ import { LRUCache } from 'lru-cache';
 /**
  * DHT queries we send to one node (IP and port): sustained rate and burst. Mainline
  * implementations rate-limit and then block IPs that query them too often (libtorrent's default:
- * 5 queries a second per IP); a daemon with many zones walks often, and its walks share the nodes
+ * 5 queries a second per IP, so we stay below it); a daemon with many zones walks often, and its walks share the nodes
  * near the start of each. Keyed by endpoint, not IP: one public IP rarely runs two DHT nodes,
  * while a loopback swarm runs all of its nodes on one.
  */
-export const DHT_QUERIES_PER_DESTINATION_PER_S = 2;
-export const DHT_QUERY_BURST_PER_DESTINATION = 20;
+export const DHT_QUERIES_PER_DESTINATION_PER_S = 4;
+export const DHT_QUERY_BURST_PER_DESTINATION = 40;
 /** Destinations remembered (an evicted one starts with a full bucket again: bounded memory). */
 const MAX_DESTINATIONS = 4096;
 

@@ -61,3 +61,27 @@ test('a DNS query for an empty zone wakes its lookups at once, at most once per 
   await waitFor(() => zone().discovery.lookups === 2, 2_000, 'a lookup woken by the DNS query');
   assert.equal(zone().discovery.wakes, 1, 'four queries, one wake');
 });
+
+// Our own per-destination budget can hold back every query of a walk (a daemon with many zones
+// starting at once); that must not read as "no DHT node answers" and mark the zones down.
+test('walks held back by our own query budget do not mark discovery down', async (t) => {
+  const net = await startTestnet({ nodes: 1, host: '127.0.0.1' });
+  t.after(() => net.close());
+  const dht = new DhtNode({ host: '127.0.0.33', port: 0, bootstrap: net.bootstrap });
+  await dht.start();
+  t.after(() => dht.close());
+  const only = `${net.bootstrap[0]!.host}:${net.bootstrap[0]!.port}`;
+  const drain = () => { while (dht.queryBudget.take(only)); };
+  drain();
+  const draining = setInterval(drain, 10);
+  t.after(() => clearInterval(draining));
+  const d = new Discovery({ passphrase: Buffer.from('budget'), appPort: 389, authPort: 0, dht, host: '127.0.0.33', timing: { ...FAST_TIMING, lookupFastMaxMs: 100 } });
+  t.after(() => d.close());
+  let wentDown = false;
+  d.on('health', (up) => { if (!up) wentDown = true; });
+  await d.start();
+  await waitFor(() => d.stats.lookups >= 4, 5_000, 'several capped walks');
+  assert.ok(dht.queryBudget.refused > 0, 'the walks were held back');
+  assert.equal(wentDown, false);
+  assert.equal(d.down, false);
+});
