@@ -86,6 +86,19 @@ describe('dnsmasq and unbound in front of wherez pass SRV, NXDOMAIN and TC->TCP 
     await netns?.close();
   });
 
+  test('drill needs -t and delv needs -i for wherez answers, as docs/resolvers.md says', async () => {
+    const big = ['-p', '53', '@127.0.0.6', 'SRV', '_big._wherez.big.internal'];
+    const udp = await netns.exec('drill', big);
+    assert.match(udp, /flags: qr aa tc/, 'drill shows the truncated UDP answer and does not retry');
+    assert.match(udp, /ANSWER: 0,/);
+    assert.match(await netns.exec('drill', ['-t', ...big]), /ANSWER: 40,/);
+    // delv reports the failure on stderr (its exit status varies by version): read both.
+    const plain = await netns.exec('sh', ['-c', 'delv @127.0.0.1 SRV _ldap._tcp._wherez.local 2>&1 || true']);
+    assert.match(plain, /broken trust chain|resolution failed/, `delv validates from the root by default: ${plain}`);
+    const srv = await netns.exec('delv', ['-i', '@127.0.0.1', 'SRV', '_ldap._tcp._wherez.local']);
+    assert.equal(srv.split('\n').filter((l) => /\sIN\s+SRV\s+0 0 389 h-127-0-0-[23]\._wherez\.local\.$/.test(l)).length, 2);
+  });
+
   for (const [what, server] of [['dnsmasq', DNSMASQ], ['unbound', UNBOUND]] as const) {
     test(`${what}: SRV, NXDOMAIN with the SOA, 40 peers truncated over UDP then whole over TCP`, async () => {
       const out = () => resolvers.map((r) => r.output().slice(-1500)).join('\n---\n');
