@@ -38,11 +38,13 @@ export class EpochChannels {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly onKeys = (zone: string, _k: EpochKeys) => { if (zone === this.o.zone) this.sync(); };
+  private readonly onTick = () => this.sync();
 
   constructor(private readonly o: EpochChannelsOptions) {}
 
   start(): void {
     this.o.ring.on('keys', this.onKeys);
+    this.o.ring.on('tick', this.onTick);
     this.sync();
   }
 
@@ -112,6 +114,7 @@ export class EpochChannels {
     this.closed = true;
     clearTimeout(this.timer);
     this.o.ring.off('keys', this.onKeys);
+    this.o.ring.off('tick', this.onTick);
     for (const epoch of [...this.channels.keys()]) this.drop(epoch);
   }
 }

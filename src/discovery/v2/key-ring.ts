@@ -23,6 +23,8 @@ interface ZoneEntry { prs: Buffer; keys: Map<number, EpochKeys> }
 export interface KeyRingEvents {
   /** Keys of (zone, epoch) became available. */
   keys: [string, EpochKeys];
+  /** The ring re-read the clock (a window boundary, or a clock jump someone told it about). */
+  tick: [];
 }
 
 /**
@@ -125,6 +127,7 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
     this.timer = setTimeout(() => this.tick(), Math.max(1, Math.min(MAX_TIMER_MS, w.nextChangeAt - this.now())));
     this.timer.unref();
     this.pump();
+    this.emit('tick');
   }
 
   /** The most urgent missing (zone, epoch): rank of the epoch first, so every zone gets e before any gets e-1. */
