@@ -46,6 +46,8 @@ function demoYaml(a: DemoArgs, stateDir: string, bootstrap: string): string {
     'dht:', '  bind: 127.0.0.1', '  port: 0', `  bootstrap: ["${bootstrap}"]`,
     'zones:', `  ${DEMO_LABEL}:`, `    passphrase_env: ${PASSPHRASE_ENV}`, `    announce: ${DEMO_APP_PORT}`, '    auth_port: 0',
     `    ttl: ${DEMO_TTL_S}`, '    min_peers: 1',
+    // The siblings are bare v1 discoveries (no key ring of their own): the zone speaks v1 with them.
+    '    protocol: v1',
   ].join('\n');
 }
 

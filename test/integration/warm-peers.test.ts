@@ -33,7 +33,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, peersFile:
   const log = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs += String(c); cb(); } }) });
   const { config } = await parseConfig([
     'listen: ["127.0.0.35:0"]', 'forward: false', `state_dir: ${join(dir, 'state')}`,
-    'dht: { bind: 127.0.0.35, port: 0, bootstrap: [] }', 'zones:', '  ldap: { passphrase_env: K, ttl: 30 }',
+    'dht: { bind: 127.0.0.35, port: 0, bootstrap: [] }', 'zones:', '  ldap: { passphrase_env: K, ttl: 30, protocol: v1 }',
   ].join('\n'), { file: 'zones.yaml', baseDir: dir, env: { K: PASS } });
   const daemon = new Daemon(config, { log, timing: { readTimeoutMs: 1500 } });
   t.after(() => daemon.close());

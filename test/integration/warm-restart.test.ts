@@ -41,7 +41,7 @@ test('kill -9 at 20 random moments, some mid-write: every restart serves the las
     'listen: ["127.0.0.31:0"]', 'forward: false', 'state_dir: ./state', 'log_level: info',
     `dht: { bind: 127.0.0.31, port: 0, bootstrap: ["${net.bootstrap[0]!.host}:${net.bootstrap[0]!.port}"] }`,
     // ttl 1: a re-verification per second keeps the peers file being rewritten.
-    'zones:', '  ldap: { passphrase_file: ldap.key, ttl: 1, min_peers: 2 }',
+    'zones:', '  ldap: { passphrase_file: ldap.key, ttl: 1, min_peers: 2, protocol: v1 }',
   ].join('\n'));
   // A corrupt file from the start: logged and ignored, never a crash.
   await mkdir(join(dir, 'state'));
