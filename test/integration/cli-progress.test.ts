@@ -10,6 +10,7 @@ import { Discovery } from '../../src/discovery/discovery.js';
 test('find on a terminal shows progress on stderr and the peer on stdout (in-process, injected IO)', async (t) => {
   const swarm = await startTestnet({ nodes: 5 });
   t.after(() => swarm.close());
+  // The peer is a v1 Discovery, so find speaks v1 (its default is v2 since #8).
   // The peer starts only once the progress line is on stderr (an event, not a race of timers):
   // the line shows while nothing is verified, then the peer is found.
   const dht = new DhtNode({ host: '127.0.0.71', port: 0, bootstrap: swarm.bootstrap });
@@ -21,7 +22,7 @@ test('find on a terminal shows progress on stderr and the peer on stdout (in-pro
   const stdout = new Capture(false);
   const stderr = new Capture(true);
   const running = main(
-    ['find', '--port', '0', '--bind', '127.0.0.72', '--bootstrap', `127.0.0.1:${swarm.bootstrap[0]!.port}`, '--count', '1', '-1'],
+    ['find', '--protocol', 'v1', '--port', '0', '--bind', '127.0.0.72', '--bootstrap', `127.0.0.1:${swarm.bootstrap[0]!.port}`, '--count', '1', '-1'],
     { stdout, stderr, env: { WHEREZ_PASSPHRASE: 'tty-secret' }, signal: new AbortController().signal },
   );
   await stderr.until(/\rdht nodes: \d+ {2}candidates tried: \d+ {2}verified: 0/);
