@@ -130,7 +130,10 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
    * peers looks at once instead of at its backed-off pace (rate-limited in DhtSchedule.wake).
    */
   wake(): void {
-    if (this.started && !this.closed) this.schedule?.wake();
+    if (!this.started || this.closed) return;
+    // v1 and v2 lookups have schedules of their own (`both` has both): wake each.
+    this.schedule?.wake();
+    this.v2?.wake();
   }
 
   private wantMore(): boolean {

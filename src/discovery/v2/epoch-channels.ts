@@ -62,6 +62,11 @@ export class EpochChannels {
     this.primary()?.schedule.speedUp();
   }
 
+  /** A DNS query wants the zone's peers: the current epoch's lookups run at once (rate-limited there). */
+  wake(): void {
+    this.primary()?.schedule.wake();
+  }
+
   private primary(): Channel | undefined {
     return this.channels.get(epochWindow(this.o.now()).current);
   }

@@ -100,6 +100,10 @@ export class V2Zone {
     this.channels.speedUp();
   }
 
+  wake(): void {
+    this.channels.wake();
+  }
+
   noteV2(key: string): void {
     if (!this.seen.has(key)) this.seen.set(key, epochWindow(this.c.now()).current);
   }
