@@ -1,4 +1,5 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { normalizeIp } from './address-class.js';
 
 /**
  * Endpoints (`host:port`) as every part of wherez writes and reads them: one parser for the
@@ -64,18 +65,11 @@ export function formatEndpoint(e: Endpoint): string {
 }
 
 /**
- * Canonical text of an IP, without IPv6 zone suffix, for comparisons: `0:0::1` equals `::1`,
- * and an IPv4-mapped IPv6 address (how dual-stack sockets show IPv4 peers) equals its IPv4.
+ * Canonical text of an IP for comparisons (normalizeIp: no IPv6 zone suffix, `0:0::1` equals
+ * `::1`, an IPv4-mapped IPv6 address equals its IPv4); anything else lower-cased as it is.
  */
 export function canonicalIp(ip: string): string {
-  const bare = ip.replace(/%.*$/, '').toLowerCase();
-  if (!isIPv6(bare)) return bare;
-  const canon = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canon);
-  if (!mapped) return canon;
-  const hi = parseInt(mapped[1] as string, 16);
-  const lo = parseInt(mapped[2] as string, 16);
-  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+  return normalizeIp(ip) ?? ip.replace(/%.*$/, '').toLowerCase();
 }
 
 export function isWildcard(ip: string): boolean {
