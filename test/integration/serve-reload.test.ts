@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ const config = (zones: string[], zoneExtra: string[] = []) => [
 
 const status = async (port: number, name: string) => /status: (\w+)/.exec(await dig('127.0.0.41', port, name, 'SRV'))?.[1];
 
-test('SIGHUP reloads zones; a broken config on reload keeps the old one serving', async (t) => {
+/** `wherez serve` on a config with the zone `ldap`, stopped and cleaned up after the test. */
+async function serveLdapZone(t: TestContext) {
   const dir = await mkdtemp(join(tmpdir(), 'wherez-reload-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'zones.yaml');
@@ -24,6 +25,11 @@ test('SIGHUP reloads zones; a broken config on reload keeps the old one serving'
   t.after(() => serve.stop());
   const [, port] = await serve.line(/^wherez serving .* on [^ ]+:(\d+) /, 10_000);
   const p = Number(port);
+  return { file, serve, p };
+}
+
+test('SIGHUP reloads zones; a broken config on reload keeps the old one serving', async (t) => {
+  const { file, serve, p } = await serveLdapZone(t);
   assert.equal(await status(p, '_ldap._wherez.local'), 'NOERROR');
   assert.equal(await status(p, '_lock._wherez.local'), 'NXDOMAIN');
 
@@ -42,14 +48,7 @@ test('SIGHUP reloads zones; a broken config on reload keeps the old one serving'
 });
 
 test('SIGHUP with a new service or proto renames the RFC 2782 names of the zone at once', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'wherez-reload-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, 'zones.yaml');
-  await writeFile(file, config(['ldap']));
-  const serve = runCli(['serve', '--config', file], { WHEREZ_RELOAD_TEST: 'reload-secret' });
-  t.after(() => serve.stop());
-  const [, port] = await serve.line(/^wherez serving .* on [^ ]+:(\d+) /, 10_000);
-  const p = Number(port);
+  const { file, serve, p } = await serveLdapZone(t);
   assert.equal(await status(p, '_ldap._tcp._wherez.local'), 'NOERROR', 'service defaults to the label, proto to tcp');
   await writeFile(file, config(['ldap'], ['service: directory', 'proto: udp']));
   serve.child.kill('SIGHUP');
