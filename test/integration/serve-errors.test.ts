@@ -38,7 +38,7 @@ test('serve on port 53 without privilege: a coded error that names the fix, exit
 });
 
 test('a bad config never starts a server: serve and check name file, line and path', async (t) => {
-  const file = await tempConfig(t, 'listen: ["127.0.0.1:0"]\nforward: false\nzones:\n  ldap:\n    passphrase_env: WHEREZ_TEST_UNSET_VAR\n    ttl: -1\n');
+  const file = await tempConfig(t, 'listen: ["127.0.0.1:0"]\nforward: false\nzones:\n  ldap:\n    passphrase_env: WHEREZ_TEST_UNSET_VAR\n    ttl: -1\ndht: { bind: 127.0.0.1, port: 0, bootstrap: [] }\n');
   for (const cmd of ['serve', 'check']) {
     const r = await exitOf(process.execPath, [BIN, cmd, '--config', file]);
     assert.equal(r.code, 1, `${cmd} exits 1`);
