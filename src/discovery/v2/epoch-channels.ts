@@ -1,28 +1,17 @@
-import type { Logger } from '../../log.js';
-import type { DhtNode } from '../dht.js';
-import { DhtSchedule } from '../dht-schedule.js';
-import type { DiscoveryStats } from '../stats.js';
-import type { DiscoveryTiming } from '../timing.js';
+import { DhtSchedule, type DhtScheduleOptions } from '../dht-schedule.js';
 import { epochWindow } from './epoch-window.js';
 import type { KeyRing } from './key-ring.js';
 import type { EpochKeys } from './keys.js';
 import { MAX_TIMER_MS } from './key-ring.js';
 
-export interface EpochChannelsOptions {
+/** What every epoch's DhtSchedule shares (its fields, documented there), plus the key ring. */
+export type EpochChannelsOptions = Omit<DhtScheduleOptions, 'infohash' | 'now'> & {
   ring: KeyRing;
   zone: string;
-  dht: DhtNode;
-  timing: DiscoveryTiming;
-  random: () => number;
   now: () => number;
-  log: Logger;
-  stats: DiscoveryStats;
-  announcePort: (() => number) | undefined;
-  wantMore: () => boolean;
-  onHealth: (up: boolean) => void;
   /** A DHT contact under IH_x: dial it with epoch x. */
   onContact: (host: string, port: number, epoch: number) => void;
-}
+};
 
 interface Channel { epoch: number; announces: boolean; schedule: DhtSchedule; unsubscribe: () => void; infohash: Buffer }
 

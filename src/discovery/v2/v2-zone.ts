@@ -1,13 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../../log.js';
 import { wherezError } from '../../errors.js';
-import type { DhtNode } from '../dht.js';
 import type { ProbeResult } from '../prober.js';
-import type { DiscoveryStats } from '../stats.js';
-import type { DiscoveryTiming } from '../timing.js';
 import { isWildcard } from '../../net/endpoint.js';
 import { attestedAddresses } from './attested.js';
-import { EpochChannels } from './epoch-channels.js';
+import { EpochChannels, type EpochChannelsOptions } from './epoch-channels.js';
 import { epochWindow } from './epoch-window.js';
 import { KeyRing } from './key-ring.js';
 import { passwordBytes } from './keys.js';
@@ -33,21 +29,13 @@ export interface V2ZoneOptions {
   externalAddresses?: readonly string[];
 }
 
-export interface V2ZoneContext {
+/** The zone's discovery context: the schedule fields of EpochChannelsOptions, plus the listener side. */
+export type V2ZoneContext = Omit<EpochChannelsOptions, 'ring' | 'zone' | 'onContact'> & {
   passphrase: Buffer;
-  dht: DhtNode;
-  timing: DiscoveryTiming;
-  random: () => number;
-  now: () => number;
-  log: Logger;
-  stats: DiscoveryStats;
   host: string;
   abort: AbortSignal;
-  announcePort: (() => number) | undefined;
-  wantMore: () => boolean;
-  onHealth: (up: boolean) => void;
   onContact: (host: string, port: number) => void;
-}
+};
 
 /**
  * The v2 half of one zone's discovery: its epoch keys (shared ring or its own), the per-epoch DHT
