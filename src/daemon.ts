@@ -23,6 +23,7 @@ import { KeyRing } from './discovery/v2/key-ring.js';
 import { loadOrCreateIdentity } from './discovery/v2/identity-file.js';
 import type { Identity } from './discovery/v2/session.js';
 import type { V2ListenerStats } from './discovery/v2/listener-session.js';
+import { formatEndpoint } from './net/endpoint.js';
 
 export interface DaemonDeps {
   log?: Logger;
@@ -143,7 +144,7 @@ export class Daemon {
         this.admin = admin;
         this.adminPort = await this.step('metrics listener', () => admin.start());
       }
-      this.log.info({ listen: this.bound.map((b) => `${b.host}:${b.port}`), zones: this.cache.labels() }, 'wherez serving');
+      this.log.info({ listen: this.bound.map(formatEndpoint), zones: this.cache.labels() }, 'wherez serving');
     } catch (err) {
       this.closed = true;
       await this.closeAll();
@@ -206,10 +207,10 @@ export class Daemon {
     });
     this.discoveries.set(zone.label, d);
     const upsert = (p: Peer, next: number | undefined) => this.cache.upsert(zone.label, p, next ?? 0);
-    d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer found'); this.events.emit('peer', zone.label, p); });
+    d.on('peer', (p) => { upsert(p, d.nextVerifyAt(p)); this.log.info({ zone: zone.label, peer: formatEndpoint(p) }, 'peer found'); this.events.emit('peer', zone.label, p); });
     d.on('refresh', (p, next) => upsert(p, next));
     d.on('health', () => this.updateStale(zone.label));
-    d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: `${p.host}:${p.port}` }, 'peer lost'); this.events.emit('lost', zone.label, p); });
+    d.on('lost', (p) => { this.cache.remove(zone.label, p); this.log.info({ zone: zone.label, peer: formatEndpoint(p) }, 'peer lost'); this.events.emit('lost', zone.label, p); });
     this.warm.attach(zone.label, d);
     await this.step(`zone ${zone.label}`, () => d.start());
     this.warm.seed(zone.label);

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Endpoint } from '../net/endpoint.js';
 import { listenError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 /**
  * The admin endpoint: GET /metrics (Prometheus text) and GET /status (JSON). Read-only, small,
@@ -34,7 +35,7 @@ export class AdminServer {
 
   start(): Promise<number> {
     return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, `metrics tcp ${this.endpoint.host}:${this.endpoint.port}`));
+      const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, `metrics tcp ${formatEndpoint(this.endpoint)}`));
       this.server.once('error', onError);
       this.server.listen(this.endpoint.port, this.endpoint.host, () => {
         this.server.off('error', onError);

@@ -117,7 +117,7 @@ export async function runDemo(a: DemoArgs, io: CliIO): Promise<number> {
     const dns = daemon.dnsEndpoints[0]!;
     const statusUrl = `http://${config.metrics!.host}:${daemon.adminPort}`;
     print(`wherez demo: private DHT of ${net.size} nodes on 127.0.0.1; ${hosts.length} siblings (${hosts.join(', ')}) announce port ${DEMO_APP_PORT} under a random passphrase`);
-    print(`serving DNS on ${dns.host}:${dns.port}, status on ${statusUrl}; discovering...`);
+    print(`serving DNS on ${formatEndpoint(dns)}, status on ${statusUrl}; discovering...`);
     let deadline: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => { deadline = setTimeout(resolve, DEMO_FIND_DEADLINE_MS); });
     const aborted = new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -1,5 +1,6 @@
 import { startTestnet } from '../discovery/testnet.js';
 import type { CliIO } from './io.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 /**
  * A `wherez find` that joins this testnet: bound where the testnet is (a wildcard bind is not an
@@ -13,7 +14,7 @@ export function tryHint(bind: string, bootstrap: string): string {
 /** `wherez testnet`: a private loopback DHT for demos, tests and benchmarks. */
 export async function runTestnet(a: { nodes: number; bind: string; port: number }, io: CliIO): Promise<number> {
   const net = await startTestnet({ nodes: a.nodes, host: a.bind, port: a.port });
-  const list = net.bootstrap.map((e) => `${e.host}:${e.port}`).join(',');
+  const list = net.bootstrap.map(formatEndpoint).join(',');
   io.stdout.write(`testnet: ${net.size} DHT nodes on ${a.bind}\nbootstrap: ${list}\n`);
   io.stderr.write(`${tryHint(a.bind, list)}\n`);
   if (!io.signal.aborted) await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -41,7 +41,7 @@ export function validateBootstrap(list: readonly Endpoint[]): Endpoint[] {
   return list.map((e) => {
     // bittorrent-dht throws out of a nextTick (killing the process) on port 0.
     if (!e.host || !isValidPort(e.port)) {
-      throw wherezError('WHEREZ_BOOTSTRAP_INVALID', `bootstrap entry ${e.host}:${e.port} needs a host and a port in 1-65535`);
+      throw wherezError('WHEREZ_BOOTSTRAP_INVALID', `bootstrap entry ${formatEndpoint(e)} needs a host and a port in 1-65535`);
     }
     return { host: e.host, port: e.port };
   });
@@ -141,7 +141,7 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
     const verdict = contactVerdict(peer, source);
     if (verdict !== 'dial') {
       if (verdict === 'garbage') this.garbageContacts++; else this.outOfScopeContacts++;
-      this.log.debug({ contact: `${peer.host}:${peer.port}`, source, verdict }, 'dht: contact not dialled');
+      this.log.debug({ contact: formatEndpoint(peer), source, verdict }, 'dht: contact not dialled');
       return;
     }
     this.contacts.dispatch(infoHash.toString('hex'), peer);

@@ -16,6 +16,7 @@ import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
 import { DhtSchedule } from './dht-schedule.js';
 import { isWildcard } from '../net/endpoint.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 export interface DiscoveryOptions {
   passphrase: Buffer;
@@ -258,7 +259,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.verified.set(key, v);
     this.stats.verified++;
     this.scheduleReverify(key, v, this.t.reverifyMs);
-    this.log.debug({ peer: `${host}:${r.port}` }, 'peer verified');
+    this.log.debug({ peer: formatEndpoint({ host, port: r.port }) }, 'peer verified');
     this.emit('peer', peer);
   }
 
@@ -271,7 +272,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (reason === 'aborted') return;
     if (reason === 'self') { this.stats.selfContacts++; return; }
     this.stats.countFailure(reason);
-    this.log.debug({ contact: `${host}:${port}`, reason }, 'candidate failed verification');
+    this.log.debug({ contact: formatEndpoint({ host, port }), reason }, 'candidate failed verification');
   }
 
   private scheduleReverify(key: string, v: Verified, delayMs: number): void {
@@ -312,7 +313,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const retryAt = this.retryAt(1);
     this.candidates.set(key, { self: false, failures: 1, retryAt, lostPeer: true });
     this.retryDirectly(v.peer.host, v.peer.authPort, retryAt);
-    this.log.debug({ peer: `${v.peer.host}:${v.peer.port}`, reason: r.reason }, 'peer lost');
+    this.log.debug({ peer: formatEndpoint(v.peer), reason: r.reason }, 'peer lost');
     if (this.wantMore()) { this.schedule?.speedUp(); this.v2?.speedUp(); }
     this.emit('lost', v.peer);
   }

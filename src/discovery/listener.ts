@@ -11,6 +11,7 @@ import {
 import { ConnectionSlots } from '../net/connection-slots.js';
 import { serveV2, type V2ListenerContext } from './v2/listener-session.js';
 import { V2_FIRST_BYTE } from './v2/wire.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 /** Which handshakes a zone speaks. */
 export type Protocol = 'v1' | 'v2' | 'both';
@@ -92,7 +93,7 @@ export class AuthListener {
   start(): Promise<number> {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) =>
-        reject(listenError(err, `auth tcp ${this.opts.host}:${this.opts.port}`));
+        reject(listenError(err, `auth tcp ${formatEndpoint(this.opts)}`));
       this.server.once('error', onError);
       this.server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true, backlog: AUTH_LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);

@@ -19,6 +19,7 @@ import type { Query } from './query.js';
 import type { DnsCounters } from './stats.js';
 import { exchangeTcp, exchangeUdp } from './upstream.js';
 import { patchReply } from './wire-cache.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 export const FORWARD_ATTEMPT_TIMEOUT_MS = 1500;
 export const FORWARD_DEADLINE_MS = 3500;
@@ -94,7 +95,7 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
         const reply = got && clientReply(got, q.questionEnd, q.edns, opts.maxTtl);
         if (!reply) {
           if (!closing.signal.aborted) penalisedUntil.set(up, performance.now() + UPSTREAM_PENALTY_MS);
-          log.debug({ upstream: `${up.host}:${up.port}`, round }, got ? 'upstream answer unusable' : 'upstream did not answer');
+          log.debug({ upstream: formatEndpoint(up), round }, got ? 'upstream answer unusable' : 'upstream did not answer');
           if (!got) again.push(up); // lost, maybe: worth one more datagram
           continue;
         }

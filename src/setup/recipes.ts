@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { Endpoint } from '../net/endpoint.js';
 import { zoneName } from '../dns/names.js';
+import { formatEndpoint } from '../net/endpoint.js';
 
 /**
  * Split-DNS recipes that point a system resolver at wherez (pure: config in, file text out).
@@ -28,7 +29,6 @@ export function reachableListen(listen: readonly Endpoint[]): Endpoint | undefin
   return { host, port: ep.port };
 }
 
-const hostPort = (e: Endpoint) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
 
 /** The recipe, or a sentence saying why this config cannot use that target and what to change. */
 export function recipe(target: SetupTarget, c: Pick<Config, 'listen' | 'domain' | 'forward'>): Recipe | { error: string } {
@@ -40,7 +40,7 @@ export function recipe(target: SetupTarget, c: Pick<Config, 'listen' | 'domain' 
       // A routing-only domain (~): only wherez's names go to wherez (systemd 246+ for the port).
       return {
         path: '/etc/systemd/resolved.conf.d/wherez.conf',
-        text: `# Written by wherez setup resolved: send ${zone} (and only it) to wherez.\n[Resolve]\nDNS=${hostPort(ep)}\nDomains=~${zone}\n`,
+        text: `# Written by wherez setup resolved: send ${zone} (and only it) to wherez.\n[Resolve]\nDNS=${formatEndpoint(ep)}\nDomains=~${zone}\n`,
         then: ['systemctl restart systemd-resolved', `resolvectl query --type=SRV _ldap._tcp.${zone}   # or any zone's name`],
       };
     case 'resolver':
@@ -52,7 +52,7 @@ export function recipe(target: SetupTarget, c: Pick<Config, 'listen' | 'domain' 
       };
     case 'resolv-conf':
       if (ep.port !== RESOLV_CONF_PORT) {
-        return { error: `resolv.conf carries no port: wherez must listen on port 53 (listen is ${hostPort(ep)}); set listen: ["${ep.host}:53"] (root or CAP_NET_BIND_SERVICE), or use setup resolved` };
+        return { error: `resolv.conf carries no port: wherez must listen on port 53 (listen is ${formatEndpoint(ep)}); set listen: ["${ep.host}:53"] (root or CAP_NET_BIND_SERVICE), or use setup resolved` };
       }
       if (!c.forward) {
         return { error: 'with resolv.conf every name goes to wherez: set forward: true (and upstreams: your real resolvers), or use setup resolved' };

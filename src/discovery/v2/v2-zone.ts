@@ -11,6 +11,7 @@ import { newV2ListenerStats, type V2ListenerContext, type V2ListenerStats } from
 import { probeV2 } from './prober-v2.js';
 import { ReplayCache } from './replay-cache.js';
 import { newIdentity, type Identity } from './session.js';
+import { formatEndpoint } from '../../net/endpoint.js';
 
 /** Endpoints remembered as "seen on v2" (no downgrade), per zone. */
 export const V2_SEEN_MAX = 4096;
@@ -123,7 +124,7 @@ export class V2Zone {
     if (r.ok) return { ok: true, port: r.port };
     if (r.reason === 'unattested') {
       // Fail closed, visibly: the peer knows the passphrase but does not vouch for this address.
-      this.c.log.warn({ contact: `${host}:${port}`, attested: r.listener?.attested },
+      this.c.log.warn({ contact: formatEndpoint({ host, port }), attested: r.listener?.attested },
         'v2: a member answered but does not attest the address we dialed (a relay, or a NAT without external_addresses); not listed');
     }
     return { ok: false, reason: r.reason };
