@@ -12,6 +12,7 @@ import { runCheck } from './check.js';
 import { runStatus } from './status.js';
 import { runDemo } from './demo.js';
 import { runSetup } from './setup.js';
+import { runDoctor } from './doctor.js';
 import { SETUP_TARGETS, type SetupTarget } from '../setup/recipes.js';
 
 function parseBootstrap(list: string | undefined): Endpoint[] | undefined {
@@ -87,13 +88,18 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         .option('apply', { type: 'boolean', default: false, describe: 'write the file (an existing one is copied to <file>.wherez-backup-<time> first)' })
         .option('root', { type: 'string', default: '/', describe: 'prefix of the written path (image builds, tests)' }),
       async (a) => { code = await runSetup({ target: a.target as SetupTarget, config: a.config, apply: a.apply, root: a.root }, io); })
+    .command('doctor', 'check end to end that the system resolver reaches wherez (getaddrinfo and res_query), that its DNS listener and DHT are up and each zone\'s auth port is reachable; prints each failure with its fix',
+      (y) => y
+        .option('config', { type: 'string', describe: 'config of the running daemon; passphrases are not read (default: /etc/wherez/zones.yaml)' })
+        .option('url', { type: 'string', describe: 'base URL of its metrics endpoint, in place of the config\'s "metrics"' }),
+      async (a) => { code = await runDoctor({ config: a.config, url: a.url }, io); })
     .command('testnet', 'run a private DHT on loopback and print its bootstrap list',
       (y) => y
         .option('nodes', { type: 'number', default: 20 })
         .option('bind', { type: 'string', default: '127.0.0.1' })
         .option('port', { type: 'number', default: 0, describe: 'UDP port of the bootstrap node (0 picks one)' }),
       async (a) => { code = await runTestnet({ nodes: a.nodes, bind: a.bind, port: a.port }, io); })
-    .demandCommand(1, 'name a command: demo, find, serve, check, status, setup, testnet')
+    .demandCommand(1, 'name a command: demo, find, serve, check, status, setup, doctor, testnet')
     .fail((msg, err) => { throw err ?? new UsageError(msg); });
   try {
     await parser.parseAsync(argv as string[], {}, (err, _argv, output) => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { DaemonStatus } from '../daemon.js';
 import { wherezError } from '../errors.js';
-import { formatEndpoint, isWildcard } from '../net/endpoint.js';
+import { formatEndpoint, reachableHost } from '../net/endpoint.js';
 import type { CliIO } from './io.js';
 
 const FETCH_TIMEOUT_MS = 3000;
@@ -15,7 +15,7 @@ export const DEFAULT_STATUS_URL = 'http://127.0.0.1:9153';
  * The status URL: --url; else the `metrics` key of --config; else of the default config when it
  * exists; else the default endpoint, so a bare `wherez status` finds a demo or example daemon.
  */
-async function statusUrl(a: { url?: string; config?: string }, io: CliIO): Promise<string> {
+export async function statusUrl(a: { url?: string; config?: string }, io: Pick<CliIO, 'env'>): Promise<string> {
   if (a.url) return `${a.url.replace(/\/+$/, '')}/status`;
   const file = a.config ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
   if (file === undefined) return `${DEFAULT_STATUS_URL}/status`;
@@ -23,9 +23,7 @@ async function statusUrl(a: { url?: string; config?: string }, io: CliIO): Promi
   const { config } = await loadConfig(file, { env: io.env, readSecrets: false });
   if (!config.metrics) throw wherezError('WHEREZ_ARGUMENT', `${file} sets no "metrics" endpoint: add metrics: "127.0.0.1:9153" (and restart), or pass --url`);
   const { host, port } = config.metrics;
-  // A wildcard listener is reached on loopback.
-  const reach = isWildcard(host) ? (host.includes(':') ? '::1' : '127.0.0.1') : host;
-  return `http://${formatEndpoint({ host: reach, port })}/status`;
+  return `http://${formatEndpoint({ host: reachableHost(host), port })}/status`;
 }
 
 export function formatStatus(s: DaemonStatus, now: number): string {
@@ -52,14 +50,19 @@ export function formatStatus(s: DaemonStatus, now: number): string {
   return `${out.join('\n')}\n`;
 }
 
+/** GET a daemon's /status (rejects on a network error, a timeout or a non-2xx reply). */
+export async function fetchStatus(url: string): Promise<DaemonStatus> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return await res.json() as DaemonStatus;
+}
+
 /** `wherez status`: asks a running daemon's /status endpoint and prints it. */
 export async function runStatus(a: { url?: string; config?: string; json: boolean }, io: CliIO): Promise<number> {
   const url = await statusUrl(a, io);
   let body: DaemonStatus;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    body = await res.json() as DaemonStatus;
+    body = await fetchStatus(url);
   } catch (err) {
     io.stderr.write(`cannot read ${url}: ${(err as Error).message} (is wherez serve running with "metrics" set?)\n`);
     return 1;

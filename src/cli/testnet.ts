@@ -1,13 +1,13 @@
 import { startTestnet } from '../discovery/testnet.js';
 import type { CliIO } from './io.js';
-import { formatEndpoint } from '../net/endpoint.js';
+import { formatEndpoint, reachableHost } from '../net/endpoint.js';
 
 /**
  * A `wherez find` that joins this testnet: bound where the testnet is (a wildcard bind is not an
  * address to announce, so its loopback), the passphrase in the environment, never in argv.
  */
 export function tryHint(bind: string, bootstrap: string): string {
-  const host = bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '::1' : bind;
+  const host = reachableHost(bind);
   return `try: WHEREZ_PASSPHRASE=secret wherez find --port 0 --bind ${host} --bootstrap ${bootstrap} 8080`;
 }
 

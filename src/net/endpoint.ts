@@ -77,6 +77,12 @@ export function isWildcard(ip: string): boolean {
   return c === '0.0.0.0' || c === '::';
 }
 
+/** Where a local client reaches a listener bound to `ip`: a wildcard is reached on loopback of its family. */
+export function reachableHost(ip: string): string {
+  if (!isWildcard(ip)) return ip;
+  return canonicalIp(ip) === '::' ? '::1' : '127.0.0.1';
+}
+
 export function isLoopback(ip: string): boolean {
   const c = canonicalIp(ip);
   return c === '::1' || (isIPv4(c) && c.startsWith('127.'));

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { Endpoint } from '../net/endpoint.js';
 import { zoneName } from '../dns/names.js';
-import { formatEndpoint } from '../net/endpoint.js';
+import { formatEndpoint, reachableHost } from '../net/endpoint.js';
 
 /**
  * Split-DNS recipes that point a system resolver at wherez (pure: config in, file text out).
@@ -25,8 +25,7 @@ const RESOLV_CONF_PORT = 53;
 export function reachableListen(listen: readonly Endpoint[]): Endpoint | undefined {
   const ep = listen[0];
   if (!ep) return undefined;
-  const host = ep.host === '0.0.0.0' ? '127.0.0.1' : ep.host === '::' ? '::1' : ep.host;
-  return { host, port: ep.port };
+  return { host: reachableHost(ep.host), port: ep.port };
 }
 
 
