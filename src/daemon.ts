@@ -60,7 +60,7 @@ export interface ZoneStatus {
 
 export interface DaemonStatus {
   dns: DnsCounters | undefined;
-  dht: { port: number; nodes: number; garbageContacts: number; outOfScopeContacts: number };
+  dht: { port: number; nodes: number; garbageContacts: number; outOfScopeContacts: number; queriesSent: number; queriesHeldBack: number };
   zones: ZoneStatus[];
 }
 
@@ -284,7 +284,8 @@ export class Daemon {
     }
     return {
       dns: this.dns?.stats(),
-      dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0, outOfScopeContacts: this.dht?.outOfScopeContacts ?? 0 },
+      dht: { port: this.dhtPort, nodes: this.dht?.nodeCount() ?? 0, garbageContacts: this.dht?.garbageContacts ?? 0, outOfScopeContacts: this.dht?.outOfScopeContacts ?? 0,
+        queriesSent: this.dht?.queryBudget.sent ?? 0, queriesHeldBack: this.dht?.queryBudget.refused ?? 0 },
       zones,
     };
   }

@@ -4,6 +4,7 @@
  * (/proc/PID). Prints one JSON line per POLL_MS until stopped.
  *
  *   node dist/scripts/sim/resident.js --zones N --prefix P --host 10.77.200.1 --bootstrap JSON
+ *        [--protocol v1|v2] [--metrics-port 9153] [--node-args="--cpu-prof --cpu-prof-dir=/tmp/p"]
  *
  * Zones share passphrases `<prefix>-<i>`: two residents with the same prefix are siblings in
  * every zone; a prefix nobody else uses gives zones that stay empty.
@@ -18,12 +19,14 @@ import type { Endpoint } from '../../src/net/endpoint.js';
 import { onStopSignal, say } from './child-io.js';
 
 const POLL_MS = 1_000;
-const METRICS_PORT = 9153;
 const CLK_TCK = 100;
 const { values } = parseArgs({ options: {
   zones: { type: 'string', default: '100' }, prefix: { type: 'string', default: 'sim-zone' },
   host: { type: 'string', default: '10.77.200.1' }, bootstrap: { type: 'string', default: '[]' },
+  protocol: { type: 'string', default: 'v2' }, 'metrics-port': { type: 'string', default: '9153' },
+  'node-args': { type: 'string', default: '' },
 } });
+const METRICS_PORT = Number(values['metrics-port']);
 const zones = Number(values.zones);
 const host = values.host!;
 const bootstrap = JSON.parse(values.bootstrap!) as Endpoint[];
@@ -34,13 +37,13 @@ const lines = [`listen: ["${host}:0"]`, 'forward: false', `allow: ["10.77.0.0/16
   `dht: { bind: ${host}, port: 0, bootstrap: [${bootstrap.map((b) => `"${b.host}:${b.port}"`).join(', ')}] }`, 'zones:'];
 for (let i = 0; i < zones; i++) {
   writeFileSync(join(dir, `z${i}.key`), `${values.prefix}-${i}`, { mode: 0o600 });
-  lines.push(`  z${i}: { passphrase_file: z${i}.key, announce: 389, auth_port: 0 }`);
+  lines.push(`  z${i}: { passphrase_file: z${i}.key, announce: 389, auth_port: 0, protocol: ${values.protocol} }`);
 }
 writeFileSync(join(dir, 'wherez.yaml'), `${lines.join('\n')}\n`);
 
 const bin = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const t0 = performance.now();
-const daemon = spawn(process.execPath, [bin, 'serve', '--config', join(dir, 'wherez.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+const daemon = spawn(process.execPath, [...values['node-args']!.split(' ').filter(Boolean), bin, 'serve', '--config', join(dir, 'wherez.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 function procStats(pid: number): { rssKb: number; cpuMs: number } | null {
   try {
@@ -54,7 +57,7 @@ function procStats(pid: number): { rssKb: number; cpuMs: number } | null {
   }
 }
 
-interface Status { zones: Array<{ peers: unknown[]; discovery: { lookups: number; announces: number } }> }
+interface Status { dht: { queriesSent: number; queriesHeldBack: number; nodes: number }; zones: Array<{ peers: unknown[]; discovery: { lookups: number; announces: number } }> }
 async function status(): Promise<Status | null> {
   try {
     const res = await fetch(`http://${host}:${METRICS_PORT}/status`, { signal: AbortSignal.timeout(POLL_MS) });
@@ -70,7 +73,7 @@ const timer = setInterval(() => void (async () => {
   if (!s || !p) return;
   const lookups = s.zones.reduce((n, z) => n + z.discovery.lookups, 0);
   const announces = s.zones.reduce((n, z) => n + z.discovery.announces, 0);
-  say({ t: Math.round(performance.now() - t0), zones: s.zones.length, zonesWithPeers: s.zones.filter((z) => z.peers.length > 0).length, lookups, announces, ...p });
+  say({ t: Math.round(performance.now() - t0), zones: s.zones.length, zonesWithPeers: s.zones.filter((z) => z.peers.length > 0).length, lookups, announces, queries: s.dht.queriesSent, heldBack: s.dht.queriesHeldBack, dhtNodes: s.dht.nodes, ...p });
 })(), POLL_MS);
 
 onStopSignal(async () => {

@@ -53,6 +53,8 @@ export function createMetrics(status: () => DaemonStatus): Registry {
   readGauge(reg, 'wherez_dht_nodes', 'Nodes in the DHT routing table', [], (s) => [[{}, s.dht.nodes]], status);
   readCounter(reg, 'wherez_dht_garbage_contacts_total', 'Unusable DHT contacts dropped', [], (s) => [[{}, s.dht.garbageContacts]], status);
   readCounter(reg, 'wherez_dht_out_of_scope_contacts_total', 'DHT contacts never dialled: a loopback, link-local or private host named by a less local node', [], (s) => [[{}, s.dht.outOfScopeContacts]], status);
+  readCounter(reg, 'wherez_dht_queries_sent_total', 'DHT queries sent (every kind: walks, announces, table upkeep)', [], (s) => [[{}, s.dht.queriesSent]], status);
+  readCounter(reg, 'wherez_dht_queries_held_back_total', 'DHT queries not sent: their destination had no budget left', [], (s) => [[{}, s.dht.queriesHeldBack]], status);
   readCounter(reg, 'wherez_dns_queries_total', 'DNS packets received', [], dns((c) => c.queries), status);
   readCounter(reg, 'wherez_dns_responses_total', 'DNS replies by rcode', ['rcode'],
     (s) => Object.entries(s.dns?.rcodes ?? {}).map(([rcode, v]): [Labels, number] => [{ rcode }, v]), status);

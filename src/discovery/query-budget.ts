@@ -19,6 +19,8 @@ export class QueryBudget {
   private readonly buckets = new LRUCache<string, Bucket>({ max: MAX_DESTINATIONS });
   /** Queries refused because their destination had no budget left. */
   refused = 0;
+  /** Queries let through (sent): what this node costs the DHT, for status and benchmarks. */
+  sent = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -35,6 +37,7 @@ export class QueryBudget {
     this.buckets.set(destination, b);
     if (b.tokens < 1) { this.refused++; return false; }
     b.tokens -= 1;
+    this.sent++;
     return true;
   }
 }

@@ -21,11 +21,13 @@ test('our own announcement, found in the DHT, is counted apart and never as a fa
   assert.deepEqual(disc.stats.failures, {}, 'no failure of any kind: the only contact was ourselves');
   assert.equal(disc.peers().length, 0);
 
-  const status = { dns: undefined, dht: { port: dht.port, nodes: 0, garbageContacts: 0, outOfScopeContacts: 0 }, zones: [{
+  const status = { dns: undefined, dht: { port: dht.port, nodes: 0, garbageContacts: 0, outOfScopeContacts: 0, queriesSent: dht.queryBudget.sent, queriesHeldBack: 0 }, zones: [{
     label: 'ldap', name: '_ldap._wherez.local', announce: 389, authPort: disc.authPort, stale: false, down: false, peers: [],
     discovery: disc.stats.toJSON(), auth: undefined, protocol: 'v1',
   }] } satisfies DaemonStatus;
   const metrics = await createMetrics(() => status).metrics();
+  assert.ok(dht.queryBudget.sent > 0, 'the walks counted as sent queries');
+  assert.match(metrics, /^wherez_dht_queries_sent_total [1-9]\d*$/m);
   assert.match(metrics, /^wherez_discovery_self_contacts_total\{zone="ldap"\} [1-9]\d*$/m);
   assert.doesNotMatch(metrics, /wherez_discovery_failures_total\{[^}]*\} /, 'no failure series at all');
 });
