@@ -6,6 +6,7 @@ import { silentLogger } from './log.js';
 import { PeerCache } from './cache/peer-cache.js';
 import { DhtNode } from './discovery/dht.js';
 import { Discovery } from './discovery/discovery.js';
+import { AuthPorts } from './discovery/auth-ports.js';
 import { SelfDetector } from './discovery/self-detector.js';
 import type { DiscoveryTiming } from './discovery/timing.js';
 import type { ZoneLookup } from './dns/zone-view.js';
@@ -99,6 +100,8 @@ export class Daemon {
   /** v2 epoch keys of every zone: one scrypt at a time, in the background (DNS never waits). */
   private readonly keys: KeyRing;
   private readonly identities = new Map<string, Identity>();
+  /** Auth listeners by port: zones with the same auth_port share one (the zone hint tells v2 zones apart). */
+  private readonly authPorts: AuthPorts;
   /** The zones' RFC 2782 names, rebuilt on reload (the DNS side keys its reply cache by identity). */
   private services: readonly ZoneService[];
   private readonly warm: WarmPeers;
@@ -107,6 +110,7 @@ export class Daemon {
     this.log = deps.log ?? silentLogger();
     this.services = servicesOf(config.zones);
     this.keys = new KeyRing({ now: deps.now, log: this.log.child({ component: 'keys' }) });
+    this.authPorts = new AuthPorts({ now: deps.now, log: this.log.child({ component: 'auth' }) });
     this.warm = new WarmPeers({
       stateDir: config.stateDir, cache: this.cache, log: this.log.child({ component: 'state' }), now: deps.now ?? Date.now,
       onPending: (label) => this.updateStale(label), hooks: deps.stateHooks,
@@ -195,7 +199,7 @@ export class Daemon {
     }
     this.cache.addZone(zone.label, zone.ttl);
     const d = new Discovery({
-      passphrase: zone.passphrase, appPort: zone.announce, authPort: zone.authPort, dht,
+      passphrase: zone.passphrase, appPort: zone.announce, authPort: zone.authPort, authPorts: this.authPorts, label: zone.label, dht,
       minPeers: zone.minPeers, host: this.config.dht.bind, self: this.self, now: this.deps.now,
       timing: { reverifyMs: reverifyMsFor(zone), ...this.deps.timing },
       log: this.log.child({ component: 'discovery', zone: zone.label }),

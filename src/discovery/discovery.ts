@@ -5,7 +5,8 @@ import { silentLogger } from '../log.js';
 import { wherezError } from '../errors.js';
 import { peerKey, type Peer } from '../peer.js';
 import { infohashV1 } from './infohash.js';
-import { AuthListener, type Protocol } from './listener.js';
+import type { Protocol } from './auth-port-zones.js';
+import { AuthPorts, type AuthAttachment } from './auth-ports.js';
 import { probeV1, type ProbeFailure, type ProbeResult } from './prober.js';
 import { V2Zone, type V2ZoneOptions } from './v2/v2-zone.js';
 import { SelfDetector } from './self-detector.js';
@@ -24,6 +25,13 @@ export interface DiscoveryOptions {
   appPort?: number;
   /** TCP port of the auth listener, announced in the DHT; 0 picks one. Needed with appPort. */
   authPort?: number;
+  /**
+   * The process's auth listeners, shared by zones on the same port (v2 zones share one port by
+   * the zone hint; see AuthPorts for port 0). Default: a registry of this zone's own.
+   */
+  authPorts?: AuthPorts;
+  /** This zone's name in logs and errors (never a secret). Default: v2.zone, else "zone". */
+  label?: string;
   /** The process's DHT node, already started; shared by all zones. */
   dht: DhtNode;
   /** Search fast while fewer than this many peers are verified. Default 1. */
@@ -85,7 +93,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   readonly protocol: Protocol;
   private readonly v2: V2Zone | undefined;
   private readonly abort = new AbortController();
-  private listener: AuthListener | undefined;
+  private auth: AuthAttachment | undefined;
   private started = false;
   private closed = false;
   private unsubscribe: (() => void) | undefined;
@@ -141,9 +149,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return this.verified.size < (this.opts.minPeers ?? 1);
   }
 
-  /** The auth listener's bound port (0 when discover-only). */
+  /** The auth listener's bound port (0 when discover-only), shared with the other zones on it. */
   get authPort(): number {
-    return this.listener?.port ?? 0;
+    return this.auth?.listener.port ?? 0;
   }
 
   /** true while no DHT node answers our lookups (see LookupHealth); v2's current epoch decides when spoken. */
@@ -156,8 +164,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return this.v2;
   }
 
+  /** Counters of the auth listener (of the port: every zone sharing it counts there). */
   get listenerStats() {
-    return this.listener?.stats;
+    return this.auth?.listener.stats;
   }
 
   /** Verified peers, in the order they were first verified. */
@@ -174,12 +183,15 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (this.started) return;
     this.started = true;
     if (this.opts.appPort !== undefined) {
-      this.listener = new AuthListener({
-        passphrase: this.opts.passphrase, appPort: this.opts.appPort, host: this.opts.host ?? '0.0.0.0',
-        port: this.opts.authPort ?? 0, self: this.self, log: this.log,
-        protocol: this.protocol, v2: this.v2?.listenerContext(this.opts.appPort),
+      const ports = this.opts.authPorts ?? new AuthPorts({ log: this.log, now: this.now });
+      this.auth = ports.attach({
+        host: this.opts.host ?? '0.0.0.0', port: this.opts.authPort ?? 0, self: this.self,
+        zone: {
+          label: this.opts.label ?? this.opts.v2?.zone ?? 'zone', protocol: this.protocol, passphrase: this.opts.passphrase,
+          appPort: this.opts.appPort, v2: this.v2?.listenerContext(this.opts.appPort),
+        },
       });
-      await this.listener.start();
+      await this.auth.ready;
     }
     // Closed while the listener was binding: subscribing or scheduling now would outlive close.
     if (this.closed) return;
@@ -331,7 +343,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.retryTimers.add(timer);
   }
 
-  /** Idempotent: stops timers, aborts probes in flight, closes the listener. */
+  /** Idempotent: stops timers, aborts probes in flight, leaves the auth port (closed if no other zone is on it). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -342,6 +354,6 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     for (const t of this.retryTimers) clearTimeout(t);
     this.queue.stop();
     this.abort.abort();
-    await this.listener?.close();
+    await this.auth?.detach();
   }
 }

@@ -9,25 +9,30 @@ import {
   AUTH_MAX_CONNECTIONS_PER_PREFIX, AUTH_PREEMPT_MIN_AGE_MS,
 } from './timing.js';
 import { ConnectionSlots } from '../net/connection-slots.js';
-import { serveV2, type V2ListenerContext } from './v2/listener-session.js';
+import { serveV2, type V2ListenerContext, type V2PortContext } from './v2/listener-session.js';
+import { ReplayCache } from './v2/replay-cache.js';
 import { V2_FIRST_BYTE } from './v2/wire.js';
 import { formatEndpoint } from '../net/endpoint.js';
+import { AuthPortZones, type Protocol } from './auth-port-zones.js';
 
-/** Which handshakes a zone speaks. */
-export type Protocol = 'v1' | 'v2' | 'both';
+export type { Protocol } from './auth-port-zones.js';
 const V1_FIRST_BYTE = 0x77; // 'w' of "wherez"
 
-export interface AuthListenerOptions {
+/** A listener of one zone (tests, tools): the zone's passphrase and app port. */
+export interface SingleZone {
   passphrase: Buffer;
   /** Application port proven to clients. */
   appPort: number;
+  /** Default v1 (this class predates v2). v2 and both need `v2`. */
+  protocol?: Protocol;
+  v2?: V2ListenerContext;
+}
+
+export type AuthListenerOptions = (SingleZone | { zones: AuthPortZones }) & {
   host: string;
   /** TCP port; 0 picks one (read it back from start()). */
   port: number;
   self: SelfDetector;
-  /** Default v1 (this class predates v2). v2 and both need `v2`. */
-  protocol?: Protocol;
-  v2?: V2ListenerContext;
   /**
    * Deadline of a connection from accept to close, whatever it sends (v1); a v2 session, once
    * its first message is read, runs under its own lifetime.
@@ -54,8 +59,10 @@ export interface AuthListenerStats {
 }
 
 /**
- * The auth server of one zone. Byte 0 of a connection picks the handshake (design 4.4): 0x00 is
- * v2, 'w' is v1, each only when the zone speaks it; anything else closes without a reply.
+ * The auth server of one port, for one zone or several (AuthPortZones). Byte 0 of a connection
+ * picks the handshake (design 4.4): 0x00 is v2, its zone chosen by the hint among the port's v2
+ * zones; 'w' is v1, answered by the port's one v1 zone; anything else, or a protocol no zone on
+ * the port speaks, closes without a reply.
  *
  * Before any handshake, a connection takes a slot shared fairly per source (ConnectionSlots, for
  * both protocols) and runs under one deadline from accept: sending a challenge does not clear it.
@@ -73,10 +80,20 @@ export class AuthListener {
   private readonly log: Logger;
   private readonly deadlineMs: number;
   private readonly slots: ConnectionSlots;
+  /** The zones served here; the daemon adds and removes zones while the port stays open. */
+  readonly zones: AuthPortZones;
+  private readonly v2Port: V2PortContext;
   private closed = false;
 
   constructor(private readonly opts: AuthListenerOptions) {
     this.log = opts.log ?? silentLogger();
+    if ('zones' in opts) {
+      this.zones = opts.zones;
+    } else {
+      this.zones = new AuthPortZones();
+      this.zones.add({ label: 'zone', protocol: opts.protocol ?? 'v1', passphrase: opts.passphrase, appPort: opts.appPort, v2: opts.v2 });
+    }
+    this.v2Port = { zones: this.zones.v2, replay: new ReplayCache(), onJunk: () => { this.stats.junk++; }, log: this.log };
     this.deadlineMs = opts.deadlineMs ?? AUTH_CONNECTION_DEADLINE_MS;
     this.slots = new ConnectionSlots({
       max: opts.maxConnections ?? AUTH_MAX_CONNECTIONS,
@@ -142,20 +159,19 @@ export class AuthListener {
   private dispatch(socket: net.Socket, v2OwnsLifetime: () => void): void {
     const chunks: Buffer[] = [];
     let received = 0;
-    const protocol = this.opts.protocol ?? 'v1';
     let isV2 = false;
     const onData = (chunk: Buffer) => {
       if (received >= CHALLENGE_MESSAGE_BYTES) return; // answered already; more bytes are ignored
       if (received === 0 && chunk.length > 0) {
         const first = chunk[0];
-        if (first === V2_FIRST_BYTE && protocol !== 'v1' && this.opts.v2) {
+        if (first === V2_FIRST_BYTE && this.zones.speaksV2) {
           socket.off('data', onData);
           isV2 = true;
           // The v2 session starts its own lifetime timer now and clears ours once msg1 is read.
-          serveV2(socket, chunk, this.opts.v2, v2OwnsLifetime);
+          serveV2(socket, chunk, this.v2Port, v2OwnsLifetime);
           return;
         }
-        if (first !== V1_FIRST_BYTE || protocol === 'v2') {
+        if (first !== V1_FIRST_BYTE || !this.zones.v1) {
           // A v2-only zone sends nothing to a v1 challenge: v1 would hand out a free HMAC oracle.
           this.stats.junk++;
           socket.destroy();
@@ -185,8 +201,11 @@ export class AuthListener {
       socket.destroy();
       return;
     }
+    const zone = this.zones.v1;
+    // The v1 zone left the port (reload) while this challenge was being read.
+    if (!zone) { this.stats.junk++; socket.destroy(); return; }
     this.stats.answered++;
-    socket.end(respondV1(this.opts.passphrase, this.opts.appPort, challenge));
+    socket.end(respondV1(zone.passphrase, zone.appPort, challenge));
     // Our FIN is out once the answer is flushed; a client that never sends its own would keep
     // the half-open socket (and its slot) until the deadline: give it a short linger only.
     socket.once('finish', () => { setTimeout(() => socket.destroy(), AUTH_LINGER_MS).unref(); });

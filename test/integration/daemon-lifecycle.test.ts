@@ -20,9 +20,11 @@ async function config(t: { after: (fn: () => Promise<void>) => void }, zones: st
   await writeFile(file, [
     'listen: ["127.0.0.42:0"]', 'forward: false', 'state_dir: ./state', 'metrics: "127.0.0.42:0"',
     'dht: { bind: 127.0.0.42, port: 0, bootstrap: [] }', ...extra,
-    'zones:', ...zones.map((z) => `  ${z}: { passphrase_env: LIFECYCLE_KEY, announce: 389, auth_port: 0 }`),
+    // A passphrase per zone: v2 zones with auth_port 0 share one listener, where one passphrase for two zones is ambiguous.
+    'zones:', ...zones.map((z) => `  ${z}: { passphrase_env: LIFECYCLE_KEY_${z.toUpperCase()}, announce: 389, auth_port: 0 }`),
   ].join('\n'));
-  return { config: (await loadConfig(file, { env: ENV })).config, dir };
+  const env = Object.fromEntries(zones.map((z) => [`LIFECYCLE_KEY_${z.toUpperCase()}`, `${ENV.LIFECYCLE_KEY} of ${z}`]));
+  return { config: (await loadConfig(file, { env })).config, dir };
 }
 
 /** Sockets and servers this process holds open (what would keep it alive after close). */

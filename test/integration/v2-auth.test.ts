@@ -7,7 +7,6 @@ import { SelfDetector } from '../../src/discovery/self-detector.js';
 import { createLogger } from '../../src/log.js';
 import { KeyRing } from '../../src/discovery/v2/key-ring.js';
 import { epochAt, passwordBytes } from '../../src/discovery/v2/keys.js';
-import { ReplayCache } from '../../src/discovery/v2/replay-cache.js';
 import { newIdentity } from '../../src/discovery/v2/session.js';
 import { newV2ListenerStats, type V2ListenerContext } from '../../src/discovery/v2/listener-session.js';
 import { probeV2 } from '../../src/discovery/v2/prober-v2.js';
@@ -40,7 +39,7 @@ async function withListener(protocol: Protocol, fn: (l: AuthListener, port: numb
   const { lines, log } = capture();
   const v2: V2ListenerContext = {
     candidates: () => ring.candidates('z'), identity: newIdentity(), appPort: 389, attested: () => ['127.0.0.2'],
-    replay: new ReplayCache(), stats: newV2ListenerStats(), log,
+    stats: newV2ListenerStats(), log,
   };
   const l = new AuthListener({ passphrase: Buffer.from(PASS), appPort: 389, host: '127.0.0.2', port: 0, self: new SelfDetector(), protocol, v2, log });
   const port = await l.start();

@@ -9,7 +9,6 @@ import { KeyRing } from './key-ring.js';
 import { passwordBytes } from './keys.js';
 import { newV2ListenerStats, type V2ListenerContext, type V2ListenerStats } from './listener-session.js';
 import { probeV2 } from './prober-v2.js';
-import { ReplayCache } from './replay-cache.js';
 import { newIdentity, type Identity } from './session.js';
 import { formatEndpoint } from '../../net/endpoint.js';
 
@@ -103,8 +102,13 @@ export class V2Zone {
 
   listenerContext(appPort: number): V2ListenerContext {
     return {
-      candidates: () => this.ring.candidates(this.zone), identity: this.identity, appPort,
-      attested: () => [...this.attested], replay: new ReplayCache(), stats: this.listenerStats, log: this.c.log,
+      candidates: () => this.ring.candidates(this.zone),
+      watch: (onChange) => {
+        const onKeys = (zone: string) => { if (zone === this.zone) onChange(); };
+        this.ring.on('keys', onKeys).on('tick', onChange);
+        return () => { this.ring.off('keys', onKeys).off('tick', onChange); };
+      },
+      identity: this.identity, appPort, attested: () => [...this.attested], stats: this.listenerStats, log: this.c.log,
     };
   }
 

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { parse, rejects, yaml } from './harness.js';
 
 const z = (label: string, ...lines: string[]) => [`  ${label}:`, '    passphrase: x', ...lines.map((l) => `    ${l}`)];
+/** A zone with a passphrase of its own. */
+const zp = (label: string, ...lines: string[]) => [`  ${label}:`, `    passphrase: secret of ${label}`, ...lines.map((l) => `    ${l}`)];
 
 test('zones keep file order and may be empty', async () => {
   assert.deepEqual((await parse('zones: {}\n')).config.zones, []);
@@ -10,12 +12,25 @@ test('zones keep file order and may be empty', async () => {
   assert.deepEqual(config.zones.map((x) => x.label), ['b', 'a']);
 });
 
-test('auth ports must be distinct across zones (0 = ephemeral may repeat)', async () => {
+test('v2 zones may share an auth port; two v1-speaking zones on one port are an error with its line (0 = ephemeral may repeat)', async () => {
+  const shared = await parse(yaml('zones:', ...zp('a', 'announce: 1', 'auth_port: 40001'), ...zp('b', 'announce: 2', 'auth_port: 40001'),
+    ...zp('c', 'announce: 3', 'auth_port: 40001', 'protocol: both')));
+  assert.deepEqual(shared.config.zones.map((x) => x.authPort), [40001, 40001, 40001]);
+  const err = await rejects(parse(yaml('zones:', ...zp('a', 'announce: 1', 'auth_port: 40001', 'protocol: v1'),
+    ...zp('b', 'announce: 2', 'auth_port: 40001', 'protocol: both'))),
+  'WHEREZ_CONFIG_INVALID', 'zones.b.auth_port', 10);
+  assert.match(err.message, /already the auth_port of zone a, which speaks v1 too: v1 has no zone hint/);
+  const ok = await parse(yaml('zones:', ...zp('a', 'announce: 1', 'auth_port: 0', 'protocol: v1'), ...zp('b', 'announce: 2', 'auth_port: 0', 'protocol: both')));
+  assert.deepEqual(ok.config.zones.map((x) => x.authPort), [0, 0]);
+});
+
+test('two v2 zones with one passphrase on one auth port are an error: the hint cannot tell them apart', async () => {
   const err = await rejects(parse(yaml('zones:', ...z('a', 'announce: 1', 'auth_port: 40001'), ...z('b', 'announce: 2', 'auth_port: 40001'))),
     'WHEREZ_CONFIG_INVALID', 'zones.b.auth_port', 9);
-  assert.match(err.message, /already the auth_port of zone a/);
-  const ok = await parse(yaml('zones:', ...z('a', 'announce: 1', 'auth_port: 0'), ...z('b', 'announce: 2', 'auth_port: 0')));
-  assert.deepEqual(ok.config.zones.map((x) => x.authPort), [0, 0]);
+  assert.match(err.message, /zone a on the same auth port has the same passphrase/);
+  assert.doesNotMatch(err.message, /passphrase: x|"x"/);
+  await rejects(parse(yaml('zones:', ...z('a', 'announce: 1', 'auth_port: 0'), ...z('b', 'announce: 2', 'auth_port: 0'))), 'WHEREZ_CONFIG_INVALID', 'zones.b.auth_port', 9);
+  await parse(yaml('zones:', ...z('a', 'announce: 1', 'auth_port: 40001'), ...z('b', 'announce: 2', 'auth_port: 40002')));
 });
 
 test('auth_port may equal dht.port (UDP vs TCP), as in the Go wherez', async () => {
