@@ -28,13 +28,14 @@ export interface AuthAttachment {
   detach(): Promise<void>;
 }
 
-interface Entry { zones: AuthPortZones; listener: AuthListener; ready: Promise<number> }
+interface Entry { zones: AuthPortZones; listener: AuthListener; ready: Promise<number>; keys: string[] }
 
 /**
  * The auth listeners of a process, one per (bind address, port), shared by the zones configured
  * on that port (design 4.7: the zone hint selects the zone, and the port does not tell which).
  * Port 0 means one ephemeral listener shared by every v2-only zone asking for port 0; a v1 or
- * both zone asking for port 0 gets an ephemeral port of its own, since v1 cannot share.
+ * both zone asking for port 0 gets an ephemeral port of its own, since v1 cannot share. A zone
+ * asking for the port an ephemeral listener got joins that listener.
  */
 export class AuthPorts {
   private readonly ports = new Map<string, Entry>();
@@ -52,10 +53,14 @@ export class AuthPorts {
       const zones = new AuthPortZones(this.o.now);
       zones.add(a.zone);
       const listener = new AuthListener({ zones, host: a.host, port: a.port, self: a.self, log: this.o.log });
-      const entry: Entry = { zones, listener, ready: listener.start() };
+      const entry: Entry = { zones, listener, ready: listener.start(), keys: [key] };
       e = entry;
       this.ports.set(key, entry);
-      entry.ready.catch(() => { if (this.ports.get(key) === entry) this.ports.delete(key); });
+      // Once bound, an ephemeral listener is also the listener of the port it got.
+      entry.ready.then((port) => {
+        const bound = `${host}|${port}`;
+        if (shared && a.port === 0 && this.ports.get(key) === entry && !this.ports.has(bound)) { this.ports.set(bound, entry); entry.keys.push(bound); }
+      }, () => this.forget(entry));
     } else {
       e.zones.add(a.zone);
     }
@@ -68,14 +73,18 @@ export class AuthPorts {
         detached = true;
         entry.zones.remove(a.zone);
         if (entry.zones.size > 0) return;
-        if (this.ports.get(key) === entry) this.ports.delete(key);
+        this.forget(entry);
         await entry.listener.close();
       },
     };
   }
 
+  private forget(entry: Entry): void {
+    for (const k of entry.keys) if (this.ports.get(k) === entry) this.ports.delete(k);
+  }
+
   /** Listeners open now (tests, status). */
   get size(): number {
-    return this.ports.size;
+    return new Set(this.ports.values()).size;
   }
 }
