@@ -64,7 +64,13 @@ export async function startServe(s: ServeSpec): Promise<ServeNode> {
   await writeFile(join(dir, 'zones.yaml'), yaml);
   const proc = runCli(['serve', '--config', join(dir, 'zones.yaml')], {}, s.netns);
   // Generous: module loading alone takes ~4 s on the shared, loaded CI machine.
-  const [line, port] = await proc.line(/^wherez serving .*? on [^ ]+:(\d+) .*$/, 20_000);
+  // A daemon that never says it serves is stopped here: the caller never gets it to stop, and a
+  // live child would keep the test file running until its timeout.
+  const [line, port] = await proc.line(/^wherez serving .*? on [^ ]+:(\d+) .*$/, 20_000).catch(async (e: unknown) => {
+    await proc.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  });
   const metricsPort = /metrics on [^ ]+:(\d+)/.exec(line ?? '')?.[1];
   return {
     host: s.host, port: Number(port), metricsPort: metricsPort ? Number(metricsPort) : undefined, proc, dir,
