@@ -56,6 +56,9 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
     this.derive = opts.derive ?? rendezvousKey;
     this.log = opts.log ?? silentLogger();
     this.retryMs = opts.retryMs ?? DERIVE_RETRY_MS;
+    // One ring serves every v2 zone of a daemon, and each zone listens to it (its channels, its
+    // hint source): the listener count follows the config, not a leak, so no cap of 10.
+    this.setMaxListeners(0);
   }
 
   /** Adds (or replaces, when the passphrase changed) a zone. Derivation starts at start() or at once if started. */

@@ -109,3 +109,20 @@ test('key ring: a failed derivation is retried; a removed zone resolves its wait
   assert.equal(await pendingZ, undefined);
   await ring.settled();
 });
+
+test('a ring shared by many zones takes their listeners without a MaxListenersExceededWarning', async () => {
+  const ring = new KeyRing({ derive: cheapScrypt });
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => { warnings.push(w); };
+  process.on('warning', onWarning);
+  try {
+    // Each v2 zone adds a keys and a tick listener for its channels and another pair for its hint source.
+    for (let i = 0; i < 50; i++) ring.on('keys', () => undefined).on('tick', () => undefined);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+    assert.equal(ring.listenerCount('keys'), 50);
+  } finally {
+    process.off('warning', onWarning);
+    ring.close();
+  }
+});
