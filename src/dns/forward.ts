@@ -10,6 +10,7 @@
  * of our own ids is our query come straight back (a relay upstream): `isLoop` says so at once.
  */
 import { randomInt } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.js';
 import type { Endpoint } from '../net/endpoint.js';
 import { FLAG, RCODE } from './dns-codes.js';
@@ -57,6 +58,8 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
   const ownQueries = new Set<string>();
   const penalisedUntil = new Map<Endpoint, number>();
   const closing = new AbortController();
+  // Every exchange in flight listens for close; they are bounded by MAX_PENDING_FORWARDS, not leaked.
+  setMaxListeners(MAX_PENDING_FORWARDS + 1, closing.signal);
   const log = opts.log;
 
   const ordered = (): Endpoint[] => {

@@ -233,3 +233,29 @@ test('forwarded TTLs are capped by maxTtl, fresh and from the cache', async () =
     await upstream.close();
   }
 });
+
+test('many forwards in flight at once raise no MaxListenersExceededWarning on the forwarder close signal', async () => {
+  // An upstream that takes every question and never answers: each exchange stays in flight.
+  const sink = dgram.createSocket('udp4');
+  sink.bind(0, '127.0.0.1');
+  await once(sink, 'listening');
+  const IN_FLIGHT = 30;
+  let received = 0;
+  const allIn = new Promise<void>((r) => sink.on('message', () => { if (++received === IN_FLIGHT) r(); }));
+  const { server, port } = await startDnsServer(new MemoryZones(), { forward: true, upstreams: [up(sink.address().port)] });
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => { warnings.push(w); };
+  process.on('warning', onWarning);
+  const client = dgram.createSocket('udp4');
+  try {
+    for (let i = 0; i < IN_FLIGHT; i++) client.send(query(`n${i}.example`, 'A'), port, '127.0.0.1');
+    await allIn;
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+  } finally {
+    process.off('warning', onWarning);
+    client.close();
+    await server.close();
+    sink.close();
+  }
+});
