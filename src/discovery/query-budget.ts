@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { TokenBuckets } from '../net/token-buckets.js';
 
 /**
  * DHT queries we send to one node (IP and port): sustained rate and burst. Mainline
@@ -12,31 +12,21 @@ export const DHT_QUERY_BURST_PER_DESTINATION = 40;
 /** Destinations remembered (an evicted one starts with a full bucket again: bounded memory). */
 const MAX_DESTINATIONS = 4096;
 
-interface Bucket { tokens: number; at: number }
-
-/** A token bucket per destination endpoint. Pure apart from `now`. */
+/** A token bucket per destination endpoint (net/token-buckets.ts). Pure apart from `now`. */
 export class QueryBudget {
-  private readonly buckets = new LRUCache<string, Bucket>({ max: MAX_DESTINATIONS });
+  private readonly buckets: TokenBuckets;
   /** Queries refused because their destination had no budget left. */
   refused = 0;
   /** Queries let through (sent): what this node costs the DHT, for status and benchmarks. */
   sent = 0;
 
-  constructor(
-    private readonly now: () => number = Date.now,
-    private readonly perSecond = DHT_QUERIES_PER_DESTINATION_PER_S,
-    private readonly burst = DHT_QUERY_BURST_PER_DESTINATION,
-  ) {}
+  constructor(now: () => number = Date.now, perSecond = DHT_QUERIES_PER_DESTINATION_PER_S, burst = DHT_QUERY_BURST_PER_DESTINATION) {
+    this.buckets = new TokenBuckets({ perSecond, burst, maxKeys: MAX_DESTINATIONS }, now);
+  }
 
   /** true (and one token spent) when a query to `destination` (host:port) may go out now. */
   take(destination: string): boolean {
-    const t = this.now();
-    const b = this.buckets.get(destination) ?? { tokens: this.burst, at: t };
-    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.perSecond);
-    b.at = t;
-    this.buckets.set(destination, b);
-    if (b.tokens < 1) { this.refused++; return false; }
-    b.tokens -= 1;
+    if (!this.buckets.take(destination)) { this.refused++; return false; }
     this.sent++;
     return true;
   }
