@@ -45,8 +45,11 @@ export function createMetrics(status: () => DaemonStatus): Registry {
     (s) => s.zones.flatMap((z) => Object.entries(z.discovery.failures).map(([reason, v]): [Labels, number] => [{ zone: z.label, reason }, v ?? 0])), status);
   readCounter(reg, 'wherez_discovery_self_contacts_total', 'Contacts that were our own listener (expected; not failures)', ['zone'], perZone((z) => z.discovery.selfContacts), status);
   readCounter(reg, 'wherez_auth_answered_total', 'Challenges answered by the auth listener', ['zone'], perZone((z) => z.auth?.answered ?? 0), status);
-  readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, deadline, over the source share or cap, preempted by a fairer source)', ['zone'],
-    perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap + z.auth.preempted : 0)), status);
+  readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, deadline, over the source share or cap, preempted by a fairer source, over the network\'s v2 handshake rate, network banned)', ['zone'],
+    perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap + z.auth.preempted + z.auth.rateLimited + z.auth.banned : 0)), status);
+  readCounter(reg, 'wherez_auth_network_limited_total', 'Auth connections closed by the limits per /24 or /56 of a v2 port: over the handshake rate (rate) or from a banned network (banned)', ['zone', 'reason'],
+    (s) => s.zones.flatMap((z): Array<[Labels, number]> => (z.auth ? [[{ zone: z.label, reason: 'rate' }, z.auth.rateLimited], [{ zone: z.label, reason: 'banned' }, z.auth.banned]] : [])), status);
+  readCounter(reg, 'wherez_auth_network_bans_total', 'Networks (/24 or /56) banned from a v2 auth port because their handshakes kept failing', ['zone'], perZone((z) => z.auth?.bans ?? 0), status);
   readCounter(reg, 'wherez_v2_unattested_dials_total', 'v2 members that reached this listener at an address it does not attest (they do not list it there)', ['zone'],
     perZone((z) => z.v2?.listener.v2Unattested ?? 0), status);
   readCounter(reg, 'wherez_v2_handshakes_total', 'v2 handshakes this listener completed', ['zone'], perZone((z) => z.v2?.listener.v2Completed ?? 0), status);

@@ -238,9 +238,14 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.onFirstProbe(c, r);
   }
 
+  /** Whether the endpoint is dialled with v2 (a v2 zone, or a `both` zone that saw it on v2). */
+  private dialsV2(key: string): boolean {
+    return this.v2 !== undefined && (this.protocol === 'v2' || this.v2.isV2(key));
+  }
+
   private probe(host: string, port: number): Promise<ProbeResult> {
     this.stats.probes++;
-    if (this.v2 && (this.protocol === 'v2' || this.v2.isV2(peerKey({ host, authPort: port })))) return this.v2.probe(host, port);
+    if (this.v2 && this.dialsV2(peerKey({ host, authPort: port }))) return this.v2.probe(host, port);
     return probeV1({
       host, port, passphrase: this.opts.passphrase, self: this.self,
       connectTimeoutMs: this.t.connectTimeoutMs, readTimeoutMs: this.t.readTimeoutMs,
@@ -256,7 +261,9 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       if (r.reason === 'aborted') return;
       const self = r.reason === 'self';
       const lostPeer = !self && this.candidates.get(key)?.lostPeer === true;
-      const cand: Candidate = { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1), lostPeer };
+      // Our own keys not derived yet is no failure of the endpoint: the short backoff.
+      const v2 = this.dialsV2(key) && r.reason !== 'no-keys';
+      const cand: Candidate = { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1, v2), lostPeer };
       this.candidates.set(key, cand);
       if (lostPeer) this.retryDirectly(host, authPort, cand.retryAt);
       this.emit('unverified', { host, authPort });
@@ -275,9 +282,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.emit('peer', peer);
   }
 
-  /** When a candidate that failed `failures` times in a row may be tried again. */
-  private retryAt(failures: number): number {
-    return this.now() + backoffMs(failures, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random);
+  /** When a candidate that failed `failures` times in a row may be tried again (v2 dials: design 4.8's backoff). */
+  private retryAt(failures: number, v2: boolean): number {
+    return this.now() + (v2
+      ? backoffMs(failures, this.t.v2BackoffBaseMs, this.t.v2BackoffMaxMs, this.t.jitter, this.random)
+      : backoffMs(failures, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random));
   }
 
   private fail(reason: ProbeFailure, host: string, port: number): void {
@@ -322,7 +331,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     }
     this.verified.delete(key);
     this.stats.lost++;
-    const retryAt = this.retryAt(1);
+    const retryAt = this.retryAt(1, this.dialsV2(key) && r.reason !== 'no-keys');
     this.candidates.set(key, { self: false, failures: 1, retryAt, lostPeer: true });
     this.retryDirectly(v.peer.host, v.peer.authPort, retryAt);
     this.log.debug({ peer: formatEndpoint(v.peer), reason: r.reason }, 'peer lost');

@@ -9,6 +9,8 @@ import {
   AUTH_MAX_CONNECTIONS_PER_PREFIX, AUTH_PREEMPT_MIN_AGE_MS,
 } from './timing.js';
 import { ConnectionSlots } from '../net/connection-slots.js';
+import { PrefixLimits, type PrefixBan, type PrefixLimitsOptions } from '../net/prefix-limits.js';
+import { normalizeIp } from '../net/address-class.js';
 import { serveV2, type V2ListenerContext, type V2PortContext } from './v2/listener-session.js';
 import { ReplayCache } from './v2/replay-cache.js';
 import { V2_FIRST_BYTE } from './v2/wire.js';
@@ -42,8 +44,18 @@ export type AuthListenerOptions = (SingleZone | { zones: AuthPortZones }) & {
   maxConnections?: number;
   maxConnectionsPerIp?: number;
   maxConnectionsPerPrefix?: number;
+  /**
+   * v2 limits per source network (design 4.8; defaults DEFAULT_PREFIX_LIMITS): handshakes a
+   * minute, and the ban of a network whose handshakes keep failing. Tests stage them here.
+   */
+  prefixLimits?: Partial<PrefixLimitsOptions>;
+  /** Clock of the prefix limits (ms, monotonic); default performance.now. */
+  now?: () => number;
   log?: Logger;
 }
+
+/** At most one warn line per this period about new bans (the others are counted in it). */
+export const BAN_LOG_INTERVAL_MS = 10_000;
 
 export interface AuthListenerStats {
   accepted: number;
@@ -56,6 +68,12 @@ export interface AuthListenerStats {
   /** Closed to give the slot to a source holding fewer (see ConnectionSlots). */
   preempted: number;
   acceptErrors: number;
+  /** v2 handshakes refused: their network spent its handshakes per minute. */
+  rateLimited: number;
+  /** Connections closed at accept: their network is banned. */
+  banned: number;
+  /** Bans started (a network's handshakes kept failing). */
+  bans: number;
 }
 
 /**
@@ -66,6 +84,8 @@ export interface AuthListenerStats {
  *
  * Before any handshake, a connection takes a slot shared fairly per source (ConnectionSlots, for
  * both protocols) and runs under one deadline from accept: sending a challenge does not clear it.
+ * On a port that speaks v2, PrefixLimits adds design 4.8's limits per /24 or /56: handshakes a
+ * minute, and a ban (closed at accept) for a network whose handshakes keep failing.
  *
  * v1: one TCP listener per passphrase. Reads exactly 36 bytes, answers with the 34-byte
  * response and closes, exactly like the Go server; a client that never sends its FIN after our
@@ -74,12 +94,17 @@ export interface AuthListenerStats {
  * recovers once fds free up.
  */
 export class AuthListener {
-  readonly stats: AuthListenerStats = { accepted: 0, answered: 0, junk: 0, timeouts: 0, self: 0, overCap: 0, preempted: 0, acceptErrors: 0 };
+  readonly stats: AuthListenerStats = {
+    accepted: 0, answered: 0, junk: 0, timeouts: 0, self: 0, overCap: 0, preempted: 0, acceptErrors: 0, rateLimited: 0, banned: 0, bans: 0,
+  };
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly log: Logger;
   private readonly deadlineMs: number;
   private readonly slots: ConnectionSlots;
+  private readonly limits: PrefixLimits;
+  private lastBanLogAt = -Infinity;
+  private unloggedBans = 0;
   /** The zones served here; the daemon adds and removes zones while the port stays open. */
   readonly zones: AuthPortZones;
   private readonly v2Port: V2PortContext;
@@ -101,6 +126,7 @@ export class AuthListener {
       maxPerPrefix: opts.maxConnectionsPerPrefix ?? AUTH_MAX_CONNECTIONS_PER_PREFIX,
       minAgeToPreemptMs: AUTH_PREEMPT_MIN_AGE_MS,
     });
+    this.limits = new PrefixLimits(opts.prefixLimits, opts.now);
     // No server.maxConnections: Node would drop over-cap connections before we see them, and a
     // fair newcomer must be seen to take a slot from the busiest source.
     this.server = net.createServer({ pauseOnConnect: false }, (s) => this.onConnection(s));
@@ -135,10 +161,23 @@ export class AuthListener {
     return a && typeof a === 'object' ? a.port : 0;
   }
 
-  /** Admission and deadline, the same for both protocols; then byte 0 picks the handshake. */
+  /**
+   * Admission and deadline, the same for both protocols; then byte 0 picks the handshake. On a
+   * port that speaks v2, a banned network is closed at once, before it takes a slot, and every
+   * admitted connection that ends without a v1 answer or a valid v2 msg3 counts against its
+   * network (design 4.8), except ours: a connection from the listener's own address (a zone
+   * dialing itself gets no msg3 sent) never bans the host's network.
+   */
   private onConnection(socket: net.Socket): void {
     this.stats.accepted++;
     socket.on('error', () => socket.destroy());
+    const remote = socket.remoteAddress ?? '';
+    const guarded = this.zones.speaksV2 && normalizeIp(remote) !== normalizeIp(socket.localAddress ?? '');
+    if (guarded && this.limits.isBanned(remote)) {
+      this.stats.banned++;
+      socket.destroy();
+      return;
+    }
     const admission = this.slots.acquire(socket.remoteAddress ?? '', () => { this.stats.preempted++; socket.destroy(); });
     if (!admission.ok || socket.destroyed) {
       if (!admission.ok) this.stats.overCap++; else admission.slot.release();
@@ -147,16 +186,36 @@ export class AuthListener {
     }
     this.sockets.add(socket);
     const deadline = setTimeout(() => { this.stats.timeouts++; socket.destroy(); }, this.deadlineMs);
+    const outcome = { ok: false };
     socket.on('close', () => {
       clearTimeout(deadline);
       admission.slot.release();
       this.sockets.delete(socket);
+      if (guarded && !outcome.ok && !this.closed) this.failed(remote);
     });
     admission.preempted?.();
-    this.dispatch(socket, () => clearTimeout(deadline));
+    this.dispatch(socket, () => clearTimeout(deadline), outcome, guarded);
   }
 
-  private dispatch(socket: net.Socket, v2OwnsLifetime: () => void): void {
+  /** A handshake from `remote` failed; a ban it starts is logged (rate-limited, no secrets). */
+  private failed(remote: string): void {
+    const ban = this.limits.failure(remote);
+    if (!ban) return;
+    this.stats.bans++;
+    this.logBan(ban);
+  }
+
+  private logBan(ban: PrefixBan): void {
+    const t = (this.opts.now ?? performance.now.bind(performance))();
+    if (t - this.lastBanLogAt < BAN_LOG_INTERVAL_MS) { this.unloggedBans++; return; }
+    this.lastBanLogAt = t;
+    this.log.warn({ network: ban.prefix, banSeconds: Math.round(ban.ms / 1000), strike: ban.strike, alsoBannedSinceLastLine: this.unloggedBans },
+      'auth: a network banned from this port: its handshakes kept failing (its connections are closed at accept until the ban ends)');
+    this.unloggedBans = 0;
+  }
+
+  /** `outcome.ok` is set once the connection did what an honest one does (answered, or msg3 valid). */
+  private dispatch(socket: net.Socket, v2OwnsLifetime: () => void, outcome: { ok: boolean }, guarded: boolean): void {
     const chunks: Buffer[] = [];
     let received = 0;
     let isV2 = false;
@@ -167,8 +226,14 @@ export class AuthListener {
         if (first === V2_FIRST_BYTE && this.zones.speaksV2) {
           socket.off('data', onData);
           isV2 = true;
+          if (guarded && !this.limits.takeHandshake(socket.remoteAddress ?? '')) {
+            // Before any hint or curve work: the network spent its handshakes for now.
+            this.stats.rateLimited++;
+            socket.destroy();
+            return;
+          }
           // The v2 session starts its own lifetime timer now and clears ours once msg1 is read.
-          serveV2(socket, chunk, this.v2Port, v2OwnsLifetime);
+          serveV2(socket, chunk, this.v2Port, v2OwnsLifetime, () => { outcome.ok = true; });
           return;
         }
         if (first !== V1_FIRST_BYTE || !this.zones.v1) {
@@ -181,34 +246,36 @@ export class AuthListener {
       chunks.push(chunk);
       received += chunk.length;
       if (received < CHALLENGE_MESSAGE_BYTES) return;
-      this.answer(socket, Buffer.concat(chunks).subarray(0, CHALLENGE_MESSAGE_BYTES));
+      if (this.answer(socket, Buffer.concat(chunks).subarray(0, CHALLENGE_MESSAGE_BYTES))) outcome.ok = true;
     };
     socket.on('data', onData);
     socket.on('end', () => { if (!isV2 && received < CHALLENGE_MESSAGE_BYTES) { this.stats.junk++; socket.destroy(); } });
   }
 
-  private answer(socket: net.Socket, wire: Buffer): void {
+  /** true when the challenge was answered, or was our own (not a failure of the source). */
+  private answer(socket: net.Socket, wire: Buffer): boolean {
     const challenge = decodeChallenge(wire);
     if (!challenge) {
       this.stats.junk++;
       this.log.debug({ remote: socket.remoteAddress }, 'auth: junk challenge dropped');
       socket.destroy();
-      return;
+      return false;
     }
     if (this.opts.self.isOwnDedupe(challenge.dedupe)) {
       this.stats.self++;
       this.opts.self.noteSelfConnection(socket.remoteAddress ?? '', socket.remotePort ?? 0);
       socket.destroy();
-      return;
+      return true;
     }
     const zone = this.zones.v1;
     // The v1 zone left the port (reload) while this challenge was being read.
-    if (!zone) { this.stats.junk++; socket.destroy(); return; }
+    if (!zone) { this.stats.junk++; socket.destroy(); return false; }
     this.stats.answered++;
     socket.end(respondV1(zone.passphrase, zone.appPort, challenge));
     // Our FIN is out once the answer is flushed; a client that never sends its own would keep
     // the half-open socket (and its slot) until the deadline: give it a short linger only.
     socket.once('finish', () => { setTimeout(() => socket.destroy(), AUTH_LINGER_MS).unref(); });
+    return true;
   }
 
   /** Idempotent. Stops accepting and drops connections in progress. */

@@ -27,6 +27,12 @@ export interface DiscoveryTiming {
   backoffBaseMs: number;
   backoffMaxMs: number;
   /**
+   * The same for v2 dials (design 4.8: per (IP, port), 30 s doubling to 1 h). A v2 endpoint
+   * that fails costs the listener elliptic-curve work and counts against its network there.
+   */
+  v2BackoffBaseMs: number;
+  v2BackoffMaxMs: number;
+  /**
    * Probe deadlines. Short, because most candidates may be junk that drops SYNs or accepts and
    * stays silent; 1.5 s still covers one lost SYN (Linux retransmits after 1 s) on a 300 ms path,
    * and a candidate that fails is simply tried again after its backoff.
@@ -57,6 +63,8 @@ export const DEFAULT_TIMING: Readonly<DiscoveryTiming> = Object.freeze({
   reverifyRetryMs: 1_000,
   backoffBaseMs: 5_000,
   backoffMaxMs: 5 * 60_000,
+  v2BackoffBaseMs: 30_000,
+  v2BackoffMaxMs: 60 * 60_000,
   connectTimeoutMs: 1_500,
   readTimeoutMs: 2_000,
   maxConcurrentProbes: 16,

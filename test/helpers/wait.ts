@@ -10,6 +10,8 @@ export const FAST_TIMING: Partial<DiscoveryTiming> = {
   reverifyRetryMs: 100,
   backoffBaseMs: 200,
   backoffMaxMs: 1_000,
+  v2BackoffBaseMs: 200,
+  v2BackoffMaxMs: 1_000,
   connectTimeoutMs: 500,
   readTimeoutMs: 300,
 };

@@ -54,9 +54,10 @@ export interface V2PortContext {
  * One v2 connection after the listener saw byte 0 = 0x00: exactly msg1, one write of msg2,
  * exactly msg3, close. The hint of msg1 selects the zone among those on the port (design 4.7).
  * Any failure destroys the socket and writes nothing (design 4.8), so a wrong passphrase, an
- * unknown zone and junk all look alike. Reasons go to the debug log only.
+ * unknown zone and junk all look alike. Reasons go to the debug log only. `onCompleted` is called
+ * once a valid msg3 was read (the listener counts every other ending against the source's network).
  */
-export function serveV2(socket: net.Socket, first: Buffer, port: V2PortContext, clearMsg1Timer: () => void): void {
+export function serveV2(socket: net.Socket, first: Buffer, port: V2PortContext, clearMsg1Timer: () => void, onCompleted?: () => void): void {
   let buf = first;
   let session: { state: ListenerState; zone: V2ListenerContext } | null = null;
   /** Known once msg1's hint matched (before msg2, a replay or a bad point may still drop it). */
@@ -113,6 +114,7 @@ export function serveV2(socket: net.Socket, first: Buffer, port: V2PortContext, 
     if (!f.ok) { reject(f.reason); return; }
     const zone = session.zone;
     zone.stats.v2Completed++;
+    onCompleted?.();
     const dialedAs = normalizeIp(f.dialedAs);
     if (dialedAs === null || !zone.attested().includes(dialedAs)) {
       zone.stats.v2Unattested++;
