@@ -165,14 +165,14 @@ export class AuthListener {
    * Admission and deadline, the same for both protocols; then byte 0 picks the handshake. On a
    * port that speaks v2, a banned network is closed at once, before it takes a slot, and every
    * admitted connection that ends without a v1 answer or a valid v2 msg3 counts against its
-   * network (design 4.8), except ours: a connection from the listener's own address (a zone
-   * dialing itself gets no msg3 sent) never bans the host's network.
+   * network (design 4.8). Exempt: members (an address that completed a v2 handshake lately) and
+   * the listener's own address (a zone dialing itself sends no msg3), so neither bans its network.
    */
   private onConnection(socket: net.Socket): void {
     this.stats.accepted++;
     socket.on('error', () => socket.destroy());
     const remote = socket.remoteAddress ?? '';
-    const guarded = this.zones.speaksV2 && normalizeIp(remote) !== normalizeIp(socket.localAddress ?? '');
+    const guarded = this.zones.speaksV2 && normalizeIp(remote) !== normalizeIp(socket.localAddress ?? '') && !this.limits.isProven(remote);
     if (guarded && this.limits.isBanned(remote)) {
       this.stats.banned++;
       socket.destroy();
@@ -186,12 +186,12 @@ export class AuthListener {
     }
     this.sockets.add(socket);
     const deadline = setTimeout(() => { this.stats.timeouts++; socket.destroy(); }, this.deadlineMs);
-    const outcome = { ok: false };
+    const outcome = { notFailed: false };
     socket.on('close', () => {
       clearTimeout(deadline);
       admission.slot.release();
       this.sockets.delete(socket);
-      if (guarded && !outcome.ok && !this.closed) this.failed(remote);
+      if (guarded && !outcome.notFailed && !this.closed) this.failed(remote);
     });
     admission.preempted?.();
     this.dispatch(socket, () => clearTimeout(deadline), outcome, guarded);
@@ -214,8 +214,12 @@ export class AuthListener {
     this.unloggedBans = 0;
   }
 
-  /** `outcome.ok` is set once the connection did what an honest one does (answered, or msg3 valid). */
-  private dispatch(socket: net.Socket, v2OwnsLifetime: () => void, outcome: { ok: boolean }, guarded: boolean): void {
+  /**
+   * `outcome.notFailed` is set once the connection did what an honest one does (answered, or msg3
+   * valid), or was refused by the handshake rate before any handshake ran (the bucket bounds those
+   * already; counting them would let a burst of honest dials ban their network).
+   */
+  private dispatch(socket: net.Socket, v2OwnsLifetime: () => void, outcome: { notFailed: boolean }, guarded: boolean): void {
     const chunks: Buffer[] = [];
     let received = 0;
     let isV2 = false;
@@ -229,11 +233,16 @@ export class AuthListener {
           if (guarded && !this.limits.takeHandshake(socket.remoteAddress ?? '')) {
             // Before any hint or curve work: the network spent its handshakes for now.
             this.stats.rateLimited++;
+            outcome.notFailed = true;
             socket.destroy();
             return;
           }
           // The v2 session starts its own lifetime timer now and clears ours once msg1 is read.
-          serveV2(socket, chunk, this.v2Port, v2OwnsLifetime, () => { outcome.ok = true; });
+          serveV2(socket, chunk, this.v2Port, v2OwnsLifetime, () => {
+            outcome.notFailed = true;
+            // A member (only a passphrase holder completes): exempt from the network limits from now on.
+            if (this.zones.speaksV2) this.limits.proven(socket.remoteAddress ?? '');
+          });
           return;
         }
         if (first !== V1_FIRST_BYTE || !this.zones.v1) {
@@ -246,7 +255,7 @@ export class AuthListener {
       chunks.push(chunk);
       received += chunk.length;
       if (received < CHALLENGE_MESSAGE_BYTES) return;
-      if (this.answer(socket, Buffer.concat(chunks).subarray(0, CHALLENGE_MESSAGE_BYTES))) outcome.ok = true;
+      if (this.answer(socket, Buffer.concat(chunks).subarray(0, CHALLENGE_MESSAGE_BYTES))) outcome.notFailed = true;
     };
     socket.on('data', onData);
     socket.on('end', () => { if (!isV2 && received < CHALLENGE_MESSAGE_BYTES) { this.stats.junk++; socket.destroy(); } });

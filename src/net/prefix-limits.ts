@@ -16,7 +16,13 @@ export interface PrefixLimitsOptions {
   maxBanMs: number;
   /** A network quiet this long after its last ban ended starts again at `banMs`. */
   forgetBansAfterMs: number;
-  /** Networks remembered, per table (buckets; failures and bans): bounded memory, LRU. */
+  /**
+   * A source address that completed a handshake (valid msg3) is a member: for this long after its
+   * last one it is exempt from the bucket and the ban, and its failures are not counted. Longer
+   * than any re-verification period, so members that re-verify us stay proven.
+   */
+  provenMs: number;
+  /** Networks remembered, per table (buckets; failures and bans; proven addresses): bounded memory, LRU. */
   maxPrefixes: number;
 }
 
@@ -28,6 +34,7 @@ export const DEFAULT_PREFIX_LIMITS: Readonly<PrefixLimitsOptions> = Object.freez
   banMs: 10 * 60_000,
   maxBanMs: 24 * 60 * 60_000,
   forgetBansAfterMs: 24 * 60 * 60_000,
+  provenMs: 60 * 60_000,
   maxPrefixes: 65_536,
 });
 
@@ -58,13 +65,16 @@ export function prefixOf(remote: string): string {
  * each further ban up to `maxBanMs`. Failures during a ban are not counted (the listener closes
  * at accept, no handshake runs). Both tables are LRUs of `maxPrefixes`: a flood from more
  * networks than that pushes out the least recently seen, so memory stays bounded and a network
- * pushed out starts afresh. Nothing is exempt: honest clients sharing a network with an attacker
- * share its ban (the listener itself exempts connections from its own address).
+ * pushed out starts afresh. Exempt are the addresses that completed a handshake in the last
+ * `provenMs` (members: only a passphrase holder can); honest clients not yet proven share their
+ * network's bucket and ban with an attacker in it (the listener also exempts its own address).
  */
 export class PrefixLimits {
   readonly limits: Readonly<PrefixLimitsOptions>;
   private readonly buckets: TokenBuckets;
   private readonly records: LRUCache<string, PrefixRecord>;
+  /** Source address -> time of its last completed handshake. */
+  private readonly members: LRUCache<string, number>;
 
   constructor(options: Partial<PrefixLimitsOptions> = {}, private readonly now: () => number = () => performance.now()) {
     this.limits = { ...DEFAULT_PREFIX_LIMITS, ...options };
@@ -72,6 +82,22 @@ export class PrefixLimits {
       perSecond: this.limits.handshakesPerMinute / 60, burst: this.limits.handshakeBurst, maxKeys: this.limits.maxPrefixes,
     }, now);
     this.records = new LRUCache({ max: this.limits.maxPrefixes });
+    this.members = new LRUCache({ max: this.limits.maxPrefixes });
+  }
+
+  /** `remote` completed a handshake: a member for `provenMs` from now. */
+  proven(remote: string): void {
+    this.members.set(normalizeIp(remote) ?? remote, this.now());
+  }
+
+  /**
+   * Whether `remote` completed a handshake within `provenMs`: exempt from the limits. Without it,
+   * a daemon sharing many zones with a peer on one port would spend its network's 30 handshakes
+   * a minute on re-verifications alone (two a minute per zone at the default TTL).
+   */
+  isProven(remote: string): boolean {
+    const at = this.members.get(normalizeIp(remote) ?? remote);
+    return at !== undefined && this.now() - at < this.limits.provenMs;
   }
 
   /** Whether connections from `remote`'s network are closed at accept now. */
@@ -105,7 +131,7 @@ export class PrefixLimits {
   }
 
   /** Networks remembered now (buckets, records): the bound holds. */
-  get size(): { buckets: number; records: number } {
-    return { buckets: this.buckets.size, records: this.records.size };
+  get size(): { buckets: number; records: number; members: number } {
+    return { buckets: this.buckets.size, records: this.records.size, members: this.members.size };
   }
 }

@@ -205,23 +205,30 @@ async function waitForAccepted(l: AuthListener, n: number): Promise<void> {
   while (l.stats.accepted < n) await new Promise((r) => setImmediate(r));
 }
 
-test('handshakes over the network\'s rate are closed before any work; other networks are not affected', { timeout: 20_000 }, async (t) => {
-  const { l, port, v2 } = await listener(t, { prefixLimits: { handshakesPerMinute: 1, handshakeBurst: 3 } });
+test('handshakes over the network\'s rate are closed before any work and ban nobody; members and other networks are not affected', { timeout: 20_000 }, async (t) => {
+  const { l, port, v2 } = await listener(t, { prefixLimits: { handshakesPerMinute: 1, handshakeBurst: 3, banAfterFailures: 2 } });
   for (let i = 0; i < 3; i++) assert.ok((await honest(port, `127.0.4.${i + 1}`)).ok, `handshake ${i} within the burst`);
   assertSilence(await honest(port, '127.0.4.9'), 'the /24 spent its burst');
-  assert.equal(l.stats.rateLimited, 1);
-  assert.equal(v2.stats.v2Answered, 3, 'the refused one cost no curve work');
+  assertSilence(await honest(port, '127.0.4.10'), 'the /24 spent its burst');
+  assert.equal(l.stats.rateLimited, 2);
+  assert.equal(v2.stats.v2Answered, 3, 'the refused ones cost no curve work');
+  assert.equal(l.stats.bans, 0, 'refused by the rate, no handshake ran: not counted as failures');
+  // A member (it completed a handshake) re-verifies as often as it likes: many zones on one port.
+  for (let i = 0; i < 10; i++) assert.ok((await honest(port, '127.0.4.1')).ok, `member handshake ${i}`);
+  assert.equal(l.stats.rateLimited, 2);
   assert.ok((await honest(port, '127.0.5.1')).ok, 'another /24 has its own bucket');
 });
 
 test('a network whose handshakes keep failing is banned, then let in again when the ban ends; the listener\'s own address is never banned', { timeout: 20_000 }, async (t) => {
   let clock = 0;
-  const { l, port } = await listener(t, { prefixLimits: { banAfterFailures: 3, banMs: 60_000 }, now: () => clock });
+  const { l, port } = await listener(t, { prefixLimits: { banAfterFailures: 3, banMs: 60_000, provenMs: 10 * 60_000 }, now: () => clock });
+  assert.ok((await honest(port, '127.0.6.3')).ok, 'a member in the /24 about to be banned');
   for (let i = 0; i < 3; i++) assert.equal(await sendHostile(port, '127.0.6.1', randomBytes(40)), 0);
   await waitFor(() => l.stats.bans === 1, 5_000, 'the ban');
   assertSilence(await honest(port, '127.0.6.2'), 'the whole /24 is banned, honest members too');
   assert.equal(l.stats.banned, 1);
   assert.ok((await honest(port, '127.0.7.1')).ok, 'another /24 is not');
+  assert.ok((await honest(port, '127.0.6.3')).ok, 'nor a member of the banned /24 (it completed a handshake lately)');
   clock += 60_000;
   assert.ok((await honest(port, '127.0.6.2')).ok, 'the ban ended');
   const acceptedBefore = l.stats.accepted;

@@ -74,6 +74,22 @@ test('each further ban doubles, up to the cap; a network quiet long enough start
   assert.deepEqual(ban(), { prefix: '2001:db8::/56', ms: 1_000, strike: 1 });
 });
 
+test('an address that completed a handshake is a member for provenMs after its last one', () => {
+  const c = clock();
+  const p = new PrefixLimits({ provenMs: 60 * MIN }, c.now);
+  assert.equal(p.isProven('10.0.0.1'), false);
+  p.proven('::ffff:10.0.0.1');
+  assert.equal(p.isProven('10.0.0.1'), true, 'IPv4-mapped is the same address');
+  assert.equal(p.isProven('10.0.0.2'), false, 'per address, not per network');
+  c.advance(60 * MIN - 1);
+  assert.equal(p.isProven('10.0.0.1'), true);
+  p.proven('10.0.0.1');
+  c.advance(60 * MIN - 1);
+  assert.equal(p.isProven('10.0.0.1'), true, 'each handshake renews it');
+  c.advance(1);
+  assert.equal(p.isProven('10.0.0.1'), false);
+});
+
 test('memory is bounded: a flood from more networks than maxPrefixes keeps at most maxPrefixes', () => {
   const c = clock();
   const p = new PrefixLimits({ maxPrefixes: 100 }, c.now);
@@ -81,8 +97,9 @@ test('memory is bounded: a flood from more networks than maxPrefixes keeps at mo
     const ip = `10.${(i >> 8) & 255}.${i & 255}.1`;
     p.takeHandshake(ip);
     p.failure(ip);
+    p.proven(ip);
   }
-  assert.deepEqual(p.size, { buckets: 100, records: 100 });
+  assert.deepEqual(p.size, { buckets: 100, records: 100, members: 100 });
 });
 
 test('token buckets: a clock going backwards adds no tokens', () => {
