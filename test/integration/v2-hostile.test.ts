@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { AuthListener, type AuthListenerOptions } from '../../src/discovery/listener.js';
+import { AuthListener, BAN_LOG_INTERVAL_MS, type AuthListenerOptions } from '../../src/discovery/listener.js';
 import { SelfDetector } from '../../src/discovery/self-detector.js';
 import { createLogger } from '../../src/log.js';
 import { dialerStart } from '../../src/discovery/v2/dialer-handshake.js';
@@ -236,4 +236,23 @@ test('a network whose handshakes keep failing is banned, then let in again when 
   await waitFor(() => l.stats.accepted === acceptedBefore + 5 && l.connections === 0, 5_000, 'the listener to close all five');
   assert.equal(l.stats.bans, 1, 'failures from the listener\'s own address (a zone dialing itself) do not ban its network');
   assert.ok((await honest(port, '127.0.0.71')).ok);
+});
+
+test('each ban is logged at warn with its network, at most one line per 10 s (the others counted in the next), no secret', { timeout: 20_000 }, async (t) => {
+  let clock = 0;
+  const lines: string[] = [];
+  const log = createLogger({ level: 'warn', destination: { write: (s: string) => { lines.push(s); } } });
+  const { l, port } = await listener(t, { prefixLimits: { banAfterFailures: 1 }, now: () => clock, log });
+  const ban = async (from: string, bans: number) => {
+    assert.equal(await sendHostile(port, from, randomBytes(40)), 0);
+    await waitFor(() => l.stats.bans === bans, 5_000, `ban ${bans}`);
+  };
+  await ban('127.0.8.1', 1);
+  await ban('127.0.9.1', 2);
+  assert.equal(lines.length, 1, 'the second ban within 10 s is not logged on its own');
+  clock += BAN_LOG_INTERVAL_MS;
+  await ban('127.0.10.1', 3);
+  const logged = lines.map((s) => JSON.parse(s) as { level: number; network: string; alsoBannedSinceLastLine: number; banSeconds: number });
+  assert.deepEqual(logged.map((x) => [x.level, x.network, x.alsoBannedSinceLastLine, x.banSeconds]), [[40, '127.0.8.0/24', 0, 600], [40, '127.0.10.0/24', 1, 600]]);
+  assert.ok(lines.every((s) => !s.includes(PASS)));
 });
