@@ -21,6 +21,7 @@ import { createMetrics } from './admin/metrics.js';
 import { withDeadline } from './deadline.js';
 import { isWherezError, wherezError } from './errors.js';
 import { KeyRing } from './discovery/v2/key-ring.js';
+import { DialGate } from './discovery/dial-gate.js';
 import { loadOrCreateIdentity } from './discovery/v2/identity-file.js';
 import type { Identity } from './discovery/v2/session.js';
 import type { V2ListenerStats } from './discovery/v2/listener-session.js';
@@ -99,6 +100,8 @@ export class Daemon {
   private readonly self = new SelfDetector();
   /** v2 epoch keys of every zone: one scrypt at a time, in the background (DNS never waits). */
   private readonly keys: KeyRing;
+  /** Every zone's dials to one sibling share its per-IP connection slots. */
+  private readonly dialGate = new DialGate();
   private readonly identities = new Map<string, Identity>();
   /** Auth listeners by port: zones with the same auth_port share one (the zone hint tells v2 zones apart). */
   private readonly authPorts: AuthPorts;
@@ -203,7 +206,7 @@ export class Daemon {
       minPeers: zone.minPeers, host: this.config.dht.bind, self: this.self, now: this.deps.now,
       timing: { reverifyMs: reverifyMsFor(zone), ...this.deps.timing },
       log: this.log.child({ component: 'discovery', zone: zone.label }),
-      protocol: zone.protocol,
+      protocol: zone.protocol, dialGate: this.dialGate,
       v2: identity && {
         keys: this.keys, zone: zone.label, identity, externalAddresses: zone.externalAddresses,
         ownIds: () => [...this.identities.values()].map((i) => i.publicKey),

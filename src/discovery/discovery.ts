@@ -11,6 +11,7 @@ import { probeV1, type ProbeFailure, type ProbeResult } from './prober.js';
 import { V2Zone, type V2ZoneOptions } from './v2/v2-zone.js';
 import { SelfDetector } from './self-detector.js';
 import type { DhtNode } from './dht.js';
+import type { DialGate } from './dial-gate.js';
 import { ProbeQueue, type QueuedCandidate } from './probe-queue.js';
 import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
@@ -51,6 +52,8 @@ export interface DiscoveryOptions {
   protocol?: Protocol;
   /** v2 collaborators (key ring, identity, attested addresses); made up when absent. */
   v2?: V2ZoneOptions;
+  /** Shared by a daemon's zones so their dials to one sibling stay under its per-IP slots. */
+  dialGate?: DialGate;
 }
 
 interface Verified { peer: Peer; failures: number; nextVerifyAt: number; timer?: NodeJS.Timeout }
@@ -243,8 +246,18 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     return this.v2 !== undefined && (this.protocol === 'v2' || this.v2.isV2(key));
   }
 
-  private probe(host: string, port: number): Promise<ProbeResult> {
+  private async probe(host: string, port: number): Promise<ProbeResult> {
     this.stats.probes++;
+    const release = this.opts.dialGate ? await this.opts.dialGate.acquire(host, this.abort.signal) : () => undefined;
+    if (!release) return { ok: false, reason: 'aborted' };
+    try {
+      return await this.dial(host, port);
+    } finally {
+      release();
+    }
+  }
+
+  private dial(host: string, port: number): Promise<ProbeResult> {
     if (this.v2 && this.dialsV2(peerKey({ host, authPort: port }))) return this.v2.probe(host, port);
     return probeV1({
       host, port, passphrase: this.opts.passphrase, self: this.self,
