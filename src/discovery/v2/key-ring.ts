@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
-import { epochKeys, rendezvousKey, type EpochKeys } from './keys.js';
+import { epochKeys, type EpochKeys } from './keys.js';
+import { deriveInChild } from './derive-process.js';
 import { epochWindow } from './epoch-window.js';
 import type { ZoneEpoch } from './listener-handshake.js';
 
@@ -12,11 +13,16 @@ export const MAX_TIMER_MS = 10 * 60_000;
 
 export interface KeyRingOptions {
   now?: () => number;
-  /** RK_e for (PRS, e); default scrypt 2^17/8/4. Injectable so tests can count or slow calls. */
-  derive?: (prs: Buffer, epoch: number) => Promise<Buffer>;
+  /**
+   * RK_e for (PRS, e); default scrypt 2^17/8/4 in a child process (`deriveInChild`), which `signal`
+   * kills when the ring closes or the zone goes. Injectable so tests can count or slow calls.
+   */
+  derive?: Derive;
   log?: Logger;
   retryMs?: number;
 }
+
+export type Derive = (prs: Buffer, epoch: number, signal: AbortSignal) => Promise<Buffer>;
 
 interface ZoneEntry { prs: Buffer; keys: Map<number, EpochKeys> }
 
@@ -37,7 +43,9 @@ export interface KeyRingEvents {
 export class KeyRing extends EventEmitter<KeyRingEvents> {
   private readonly zones = new Map<string, ZoneEntry>();
   private readonly now: () => number;
-  private readonly derive: (prs: Buffer, epoch: number) => Promise<Buffer>;
+  private readonly derive: Derive;
+  /** The derivation in flight: aborted by close(), or by remove() of its zone. */
+  private inFlight: { zone: string; abort: AbortController } | undefined;
   private readonly log: Logger;
   private readonly retryMs: number;
   private running = false;
@@ -53,7 +61,7 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
   constructor(opts: KeyRingOptions = {}) {
     super();
     this.now = opts.now ?? Date.now;
-    this.derive = opts.derive ?? rendezvousKey;
+    this.derive = opts.derive ?? deriveInChild;
     this.log = opts.log ?? silentLogger();
     this.retryMs = opts.retryMs ?? DERIVE_RETRY_MS;
     // One ring serves every v2 zone of a daemon, and each zone listens to it (its channels, its
@@ -65,12 +73,15 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
   add(zone: string, prs: Buffer): void {
     const old = this.zones.get(zone);
     if (old && old.prs.equals(prs)) return;
+    // Re-keyed: the old passphrase's derivation would be dropped, so stop it.
+    if (old && this.inFlight?.zone === zone) this.inFlight.abort.abort();
     this.zones.set(zone, { prs, keys: new Map() });
     this.pump();
   }
 
   remove(zone: string): void {
     this.zones.delete(zone);
+    if (this.inFlight?.zone === zone) this.inFlight.abort.abort();
     for (const w of this.readyWaiters) if (w.zone === zone) { this.readyWaiters.delete(w); w.resolve(undefined); }
   }
 
@@ -148,9 +159,12 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
     if (!job) { this.flushIdle(); return; }
     this.running = true;
     const t0 = this.now();
-    this.derive(job.entry.prs, job.epoch).then((rk) => {
+    const abort = new AbortController();
+    this.inFlight = { zone: job.zone, abort };
+    this.derive(job.entry.prs, job.epoch, abort.signal).then((rk) => {
       this.running = false;
-      if (this.closed) return;
+      this.inFlight = undefined;
+      if (this.closed) { rk.fill(0); return; }
       // The zone may have been removed or re-keyed meanwhile: store only into the same entry.
       if (this.zones.get(job.zone) === job.entry) {
         const k = epochKeys(rk, job.epoch);
@@ -165,16 +179,20 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
       this.pump();
     }, (err: Error) => {
       this.running = false;
+      this.inFlight = undefined;
       if (this.closed) return;
+      // Stopped because its zone went (or was re-keyed): nothing failed, go on with the rest.
+      if (abort.signal.aborted) { this.pump(); return; }
       this.log.warn({ zone: job.zone, epoch: job.epoch, err: err.message }, 'v2 key derivation failed; retrying');
       this.retryTimer = setTimeout(() => this.pump(), this.retryMs);
     });
   }
 
-  /** Idempotent. A derivation in flight finishes in libuv but its result is dropped. */
+  /** Idempotent. A derivation in flight is stopped (its child process killed), not waited for. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.inFlight?.abort.abort();
     clearTimeout(this.timer);
     clearTimeout(this.retryTimer);
     this.flushIdle();

@@ -4,6 +4,7 @@ import { KeyRing } from '../../../../src/discovery/v2/key-ring.js';
 import { EPOCH_MS, epochWindow } from '../../../../src/discovery/v2/epoch-window.js';
 import { scrypt } from 'node:crypto';
 import { epochKeys, epochSalt, passwordBytes, rendezvousKey } from '../../../../src/discovery/v2/keys.js';
+import { deriveInChild } from '../../../../src/discovery/v2/derive-process.js';
 
 const E = 20000;
 const at = (ms: number) => E * EPOCH_MS + ms;
@@ -125,4 +126,62 @@ test('a ring shared by many zones takes their listeners without a MaxListenersEx
     process.off('warning', onWarning);
     ring.close();
   }
+});
+
+/** A derivation that runs until told to stop: records the signal it was given. */
+function stoppableDerive() {
+  const signals: (AbortSignal | undefined)[] = [];
+  const zonesSeen: string[] = [];
+  const derive = (prs: Buffer, epoch: number, signal?: AbortSignal) => {
+    signals.push(signal);
+    zonesSeen.push(prs.toString());
+    if (prs.toString() !== 'hangs') return cheapScrypt(prs, epoch);
+    return new Promise<Buffer>((_res, rej) => signal?.addEventListener('abort', () => rej(new Error('stopped')), { once: true }));
+  };
+  return { derive, signals, zonesSeen };
+}
+
+test('key ring: close() stops the derivation in flight instead of leaving it to run (a stopped daemon waited for it to exit)', async () => {
+  const d = stoppableDerive();
+  const ring = new KeyRing({ now: () => at(HOUR), derive: d.derive });
+  ring.add('z', Buffer.from('hangs'));
+  ring.start();
+  assert.equal(d.signals.length, 1, 'the derivation of e started');
+  assert.equal(d.signals[0]?.aborted, false);
+  ring.close();
+  assert.equal(d.signals[0]?.aborted, true, 'close() aborted it');
+  await ring.settled();
+});
+
+test('key ring: removing (or re-keying) the zone being derived stops it and the next zone goes on at once, not after the retry delay', async () => {
+  const d = stoppableDerive();
+  const ring = new KeyRing({ now: () => at(HOUR), derive: d.derive, retryMs: 1e9 });
+  ring.add('a', Buffer.from('hangs'));
+  ring.add('b', Buffer.from('zone b'));
+  ring.start();
+  assert.deepEqual(d.zonesSeen, ['hangs']);
+  ring.remove('a');
+  assert.equal(d.signals[0]?.aborted, true);
+  assert.ok(await ring.whenReady('b', E), 'b derived without waiting out retryMs');
+  ring.add('c', Buffer.from('hangs'));
+  // b's e-1 runs now; once it is stored the ring starts c's e at once (same turn).
+  await ring.whenReady('b', E - 1);
+  assert.equal(d.zonesSeen.at(-1), 'hangs', "c's derivation is in flight");
+  const inFlight = d.signals.at(-1);
+  ring.add('c', Buffer.from('zone c, new passphrase'));
+  assert.equal(inFlight?.aborted, true, 're-keying c stopped the old passphrase\'s derivation');
+  assert.ok(await ring.whenReady('c', E));
+  ring.close();
+});
+
+test('deriveInChild: the same RK_e as rendezvousKey; an abort kills it at once and rejects with AbortError', async () => {
+  const prs = passwordBytes('derive in a child process')!;
+  assert.deepEqual(await deriveInChild(prs, E), await rendezvousKey(prs, E));
+  const stop = new AbortController();
+  const p = deriveInChild(prs, E + 1, stop.signal);
+  stop.abort();
+  await assert.rejects(p, { name: 'AbortError' });
+  const already = new AbortController();
+  already.abort();
+  await assert.rejects(deriveInChild(prs, E, already.signal), { name: 'AbortError' });
 });
