@@ -31,7 +31,7 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
   const listen = daemon.dnsEndpoints.map(formatEndpoint).join(', ');
   io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})${config.metrics ? `, metrics on ${config.metrics.host}:${daemon.adminPort}` : ''}\n`);
   // Weak passphrases are reported once serving: the estimator takes seconds to load.
-  void weakPassphraseWarnings(config.zones).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
+  void weakPassphraseWarnings(config.zones, io.signal).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
   // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.
   let reloading = Promise.resolve();
   io.onReload?.(() => {
@@ -41,7 +41,7 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
         for (const w of next.warnings) log.warn(w);
         await daemon.reload(next.config);
         // After the reload, not before: the estimator takes seconds to load.
-        void weakPassphraseWarnings(next.config.zones).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
+        void weakPassphraseWarnings(next.config.zones, io.signal).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'reload failed; still serving the previous config');
       }

@@ -40,20 +40,32 @@ export async function passphraseBits(passphrase: Buffer): Promise<number> {
   return r.guessesLog10 * Math.log2(10);
 }
 
-/** The estimates of several passphrases, computed in a worker thread so DNS answers never wait. */
-function bitsInWorker(passphrases: readonly Buffer[]): Promise<number[]> {
+/**
+ * The estimates of several passphrases, computed in a worker thread so DNS answers never wait.
+ * Aborting `signal` terminates the worker and rejects with an AbortError: loading the dictionaries
+ * takes a second or more, and a `serve` stopped right after start waited for it to exit.
+ */
+function bitsInWorker(passphrases: readonly Buffer[], signal?: AbortSignal): Promise<number[]> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(abortError()); return; }
     const w = new Worker(new URL('./passphrase-strength-worker.js', import.meta.url), { workerData: passphrases.map((p) => new Uint8Array(p)) });
-    w.once('message', (bits: number[]) => { resolve(bits); void w.terminate(); });
-    w.once('error', reject);
-    w.once('exit', (code) => { if (code !== 0) reject(new Error(`strength worker exited ${code}`)); });
+    const onAbort = () => { reject(abortError()); void w.terminate(); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    w.once('message', (bits: number[]) => { done(); resolve(bits); void w.terminate(); });
+    w.once('error', (err) => { done(); reject(err); });
+    w.once('exit', (code) => { done(); if (code !== 0) reject(new Error(`strength worker exited ${code}`)); });
   });
 }
 
-/** One warning per zone whose passphrase is weak; never the passphrase itself. */
-export async function weakPassphraseWarnings(zones: readonly ZoneConfig[]): Promise<string[]> {
+function abortError(): Error {
+  return new DOMException('the passphrase check was stopped', 'AbortError');
+}
+
+/** One warning per zone whose passphrase is weak; never the passphrase itself. `signal` stops the check. */
+export async function weakPassphraseWarnings(zones: readonly ZoneConfig[], signal?: AbortSignal): Promise<string[]> {
   if (zones.length === 0) return [];
-  const all = await bitsInWorker(zones.map((z) => z.passphrase));
+  const all = await bitsInWorker(zones.map((z) => z.passphrase), signal);
   const out: string[] = [];
   for (const [i, z] of zones.entries()) {
     const bits = all[i] ?? 0;

@@ -24,3 +24,15 @@ test('zxcvbn: common passwords are weak, generated passphrases are not; warnings
   assert.match(warnings[0]!, /^zones\.weak: weak passphrase \(about \d+ bits/);
   assert.ok(!warnings[0]!.includes('Summer2024'));
 });
+
+test('weakPassphraseWarnings stops its worker when the signal aborts (a serve stopped during the check waited for the dictionaries to load)', async () => {
+  const stop = new AbortController();
+  const check = weakPassphraseWarnings([zone('weak', 'Summer2024!')], stop.signal);
+  stop.abort();
+  await assert.rejects(check, { name: 'AbortError' });
+  const already = new AbortController();
+  already.abort();
+  await assert.rejects(weakPassphraseWarnings([zone('weak', 'Summer2024!')], already.signal), { name: 'AbortError' });
+  // An unaborted signal changes nothing.
+  assert.equal((await weakPassphraseWarnings([zone('weak', 'Summer2024!')], new AbortController().signal)).length, 1);
+});
