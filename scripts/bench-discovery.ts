@@ -17,6 +17,8 @@
  *   `keys` column is the median time from the start until the ring held the current epoch's keys.
  *   Each cold run waits for its ring's remaining derivation (e-1) after the clock stops, so no
  *   scrypt of one run spills into the next.
+ * The last column is the median number of DHT queries each new node sent, and held back (its
+ * per-destination budget was spent), until the clock stopped.
  * Everything stays on 127.0.0.0/8; every DHT node has `bootstrap` set to the loopback swarm.
  * A run that finds nothing in --timeout seconds (default 60) is a miss. The last line is JSON.
  */
@@ -46,14 +48,14 @@ if (!(runs >= 1 && runs <= 250)) throw new Error('--runs is 1..250 (one 127.0.x.
 type Protocol = 'v1' | 'v2';
 const protocols: Protocol[] = values.protocol === 'both' ? ['v1', 'v2'] : [values.protocol as Protocol];
 type Keys = 'warm' | 'cold' | '-';
-interface Row { protocol: Protocol; case: 'join' | 'both-cold'; keys: Keys; times: number[]; misses: number; keysMs: number[] }
+interface Row { protocol: Protocol; case: 'join' | 'both-cold'; keys: Keys; times: number[]; misses: number; keysMs: number[]; sent: number[]; heldBack: number[] }
 const rows: Row[] = [];
 const load = [loadavg()];
 
 const net = await startTestnet({ nodes });
 
 /** A started node. `ring` is the v2 key ring it uses (shared when warm); cold rings are its own. */
-interface NodeHandle { first: Promise<unknown>; keysAt: Promise<number>; close(): Promise<void> }
+interface NodeHandle { first: Promise<unknown>; keysAt: Promise<number>; dht: DhtNode; close(): Promise<void> }
 
 /**
  * Starts one node at `host`. v2 with `ring`: that (settled) ring; v2 without: a fresh ring
@@ -77,7 +79,7 @@ async function startNode(host: string, pass: Buffer, protocol: Protocol, t0: num
   const first = once(d, 'peer');
   await d.start();
   return {
-    first, keysAt,
+    first, keysAt, dht,
     close: async () => {
       await d.close();
       await dht.close();
@@ -95,6 +97,11 @@ async function warmRing(pass: Buffer): Promise<KeyRing> {
   return ring;
 }
 
+/** DHT queries each new node sent, and held back (no budget left for the destination), until the clock stopped. */
+function countQueries(row: Row, ns: NodeHandle[]): void {
+  for (const n of ns) { row.sent.push(n.dht.queryBudget.sent); row.heldBack.push(n.dht.queryBudget.refused); }
+}
+
 function withTimeout<T>(p: Promise<T>): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
@@ -103,12 +110,13 @@ function withTimeout<T>(p: Promise<T>): Promise<T | 'timeout'> {
 
 /** Join: a resident has announced; `runs` fresh nodes, each on 127.0.<subnet>.<i>. */
 async function joinSeries(protocol: Protocol, keys: Keys, subnet: number, resident: { ring?: KeyRing; pass: Buffer }): Promise<void> {
-  const row: Row = { protocol, case: 'join', keys, times: [], misses: 0, keysMs: [] };
+  const row: Row = { protocol, case: 'join', keys, times: [], misses: 0, keysMs: [], sent: [], heldBack: [] };
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const n = await startNode(`127.0.${subnet}.${i + 1}`, resident.pass, protocol, t0, keys === 'warm' ? resident.ring : undefined);
     const r = await withTimeout(n.first);
     if (r === 'timeout') row.misses++; else row.times.push(performance.now() - t0);
+    countQueries(row, [n]);
     if (keys === 'cold') row.keysMs.push(await n.keysAt);
     await n.close();
   }
@@ -117,7 +125,7 @@ async function joinSeries(protocol: Protocol, keys: Keys, subnet: number, reside
 
 /** Both cold: two fresh nodes at once under a new passphrase, on 127.0.<subnet>.i and 127.0.<subnet+1>.i. */
 async function pairSeries(protocol: Protocol, keys: Keys, subnet: number): Promise<void> {
-  const row: Row = { protocol, case: 'both-cold', keys, times: [], misses: 0, keysMs: [] };
+  const row: Row = { protocol, case: 'both-cold', keys, times: [], misses: 0, keysMs: [], sent: [], heldBack: [] };
   for (let i = 0; i < pairRuns; i++) {
     const pass = Buffer.from(`bench-pair-${protocol}-${keys}-${process.pid}-${i}`);
     // Warm: one ring for both (one process, as the daemon shares one), settled before the clock.
@@ -129,6 +137,7 @@ async function pairSeries(protocol: Protocol, keys: Keys, subnet: number): Promi
     ]);
     const r = await withTimeout(Promise.all(pair.map((n) => n.first)));
     if (r === 'timeout') row.misses++; else row.times.push(performance.now() - t0);
+    countQueries(row, pair);
     if (keys === 'cold') row.keysMs.push(...await Promise.all(pair.map((n) => n.keysAt)));
     for (const n of pair) await n.close();
     ring?.close();
@@ -176,15 +185,15 @@ function stats(xs: number[]) {
 }
 const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(1));
 console.log(`time to first verified peer, ${nodes}-node loopback swarm, production timing (ms; both-cold: until both verified)`);
-console.log('protocol  case       keys  runs  misses     min    median       p90       max   keys ms (median)');
+console.log('protocol  case       keys  runs  misses     min    median       p90       max   keys ms (median)  queries sent / held back per node (median)');
 for (const r of rows) {
   const s = stats(r.times);
   console.log(`${r.protocol.padEnd(8)}  ${r.case.padEnd(9)}  ${r.keys.padEnd(4)}  ${String(r.times.length + r.misses).padStart(4)}  ${String(r.misses).padStart(6)}`
-    + `  ${fmt(s.min).padStart(6)}  ${fmt(s.median).padStart(8)}  ${fmt(s.p90).padStart(8)}  ${fmt(s.max).padStart(8)}   ${r.keysMs.length ? fmt(median(r.keysMs)) : '-'}`);
+    + `  ${fmt(s.min).padStart(6)}  ${fmt(s.median).padStart(8)}  ${fmt(s.p90).padStart(8)}  ${fmt(s.max).padStart(8)}   ${(r.keysMs.length ? fmt(median(r.keysMs)) : '-').padEnd(16)}  ${median(r.sent)} / ${median(r.heldBack)}`);
 }
 const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`load average (1 5 15 min): ${load.map(la).join(' -> ')}`);
 console.log(JSON.stringify({
   nodes, runs, pairRuns, loadavg: load,
-  results: rows.map((r) => ({ protocol: r.protocol, case: r.case, keys: r.keys, runs: r.times.length + r.misses, misses: r.misses, ms: stats(r.times), keysMsMedian: r.keysMs.length ? Number(median(r.keysMs)!.toFixed(1)) : null })),
+  results: rows.map((r) => ({ protocol: r.protocol, case: r.case, keys: r.keys, runs: r.times.length + r.misses, misses: r.misses, ms: stats(r.times), keysMsMedian: r.keysMs.length ? Number(median(r.keysMs)!.toFixed(1)) : null, queriesSentMedian: median(r.sent), queriesHeldBackMedian: median(r.heldBack) })),
 }));
