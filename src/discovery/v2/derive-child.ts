@@ -7,6 +7,9 @@ import { rendezvousKey } from './keys.js';
 
 interface Job { prs: Uint8Array; epoch: number }
 
+// The parent is gone (killed with -9, crashed): nobody wants the key, stop at once.
+process.once('disconnect', () => process.exit(0));
+
 process.once('message', (job: Job) => {
   rendezvousKey(Buffer.from(job.prs), job.epoch).then((rk) => {
     process.send!(new Uint8Array(rk), () => process.exit(0));
