@@ -27,16 +27,18 @@ export function deriveInChild(prs: Buffer, epoch: number, signal?: AbortSignal):
     });
     const onAbort = () => { child.kill('SIGKILL'); done(abortError()); };
     signal?.addEventListener('abort', onAbort, { once: true });
+    const fail = (err: Error) => { child.kill('SIGKILL'); done(err); };
     child.on('message', (m: unknown) => {
-      if (m instanceof Uint8Array && m.length === RENDEZVOUS_KEY_BYTES) rk = Buffer.from(m);
+      if (m === 'ready') {
+        try { child.send({ prs: new Uint8Array(prs), epoch }, (err) => { if (err) fail(err); }); } catch (err) { fail(err as Error); }
+      } else if (m instanceof Uint8Array && m.length === RENDEZVOUS_KEY_BYTES) {
+        rk = Buffer.from(m);
+      }
     });
-    child.on('error', (err) => { child.kill('SIGKILL'); done(err); });
+    child.on('error', fail);
     child.on('exit', (code, sig) => {
       done(rk ? undefined : new Error(`v2 key derivation process ended without a key (exit ${code ?? sig})`));
     });
-    // A child that failed to start reports it through 'error'; send has nothing to add then.
-    try { child.send({ prs: new Uint8Array(prs), epoch }, (err) => { if (err) onAbortless(err); }); } catch (err) { onAbortless(err as Error); }
-    function onAbortless(err: Error) { child.kill('SIGKILL'); done(err); }
   });
 }
 

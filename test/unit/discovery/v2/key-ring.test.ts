@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { KeyRing } from '../../../../src/discovery/v2/key-ring.js';
 import { EPOCH_MS, epochWindow } from '../../../../src/discovery/v2/epoch-window.js';
 import { scrypt } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { epochKeys, epochSalt, passwordBytes, rendezvousKey } from '../../../../src/discovery/v2/keys.js';
 import { deriveInChild } from '../../../../src/discovery/v2/derive-process.js';
 
@@ -184,4 +187,18 @@ test('deriveInChild: the same RK_e as rendezvousKey; an abort kills it at once a
   const already = new AbortController();
   already.abort();
   await assert.rejects(deriveInChild(prs, E, already.signal), { name: 'AbortError' });
+});
+
+test('the derivation child dies at once when its parent goes (a killed daemon left a scrypt running)', async () => {
+  const child = fork(fileURLToPath(new URL('../../../../src/discovery/v2/derive-child.js', import.meta.url)), [], {
+    execArgv: [], env: {}, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const exited = once(child, 'exit');
+  const [ready] = await once(child, 'message');
+  assert.equal(ready, 'ready');
+  child.send({ prs: new Uint8Array(Buffer.from('orphaned derivation')), epoch: E });
+  // The parent going away looks like this to the child: its IPC channel closes.
+  child.disconnect();
+  const [code, signal] = await exited;
+  assert.deepEqual([code, signal], [null, 'SIGKILL'], 'killed itself rather than finishing the scrypt');
 });
