@@ -36,6 +36,12 @@ export interface DaemonDeps {
   timing?: Partial<DiscoveryTiming>;
   /** Deadline of each start step (default START_STEP_TIMEOUT_MS). */
   startStepTimeoutMs?: number;
+  /**
+   * A v2 key ring shared with other discoveries of this process (the demo's siblings: one scrypt
+   * per epoch for all of them). Its owner starts and closes it; the daemon adds and removes its
+   * zones only. Default: a ring of the daemon's own.
+   */
+  keys?: KeyRing;
 }
 
 /**
@@ -112,7 +118,7 @@ export class Daemon {
   constructor(private config: Config, private readonly deps: DaemonDeps = {}) {
     this.log = deps.log ?? silentLogger();
     this.services = servicesOf(config.zones);
-    this.keys = new KeyRing({ now: deps.now, log: this.log.child({ component: 'keys' }) });
+    this.keys = deps.keys ?? new KeyRing({ now: deps.now, log: this.log.child({ component: 'keys' }) });
     this.authPorts = new AuthPorts({ now: deps.now, log: this.log.child({ component: 'auth' }) });
     this.warm = new WarmPeers({
       stateDir: config.stateDir, cache: this.cache, log: this.log.child({ component: 'state' }), now: deps.now ?? Date.now,
@@ -188,7 +194,7 @@ export class Daemon {
     this.dht = dht;
     await this.step('dht start', () => dht.start());
     await this.step('peers file', () => this.warm.start());
-    this.keys.start();
+    if (!this.deps.keys) this.keys.start();
     for (const zone of c.zones) await this.startZone(zone);
   }
 
@@ -311,7 +317,7 @@ export class Daemon {
     // The last save, while the zones still know their peers.
     await this.warm.close();
     for (const label of [...this.discoveries.keys()].reverse()) await this.stopZone(label);
-    this.keys.close();
+    if (!this.deps.keys) this.keys.close();
     await this.dht?.close();
   }
 }

@@ -6,6 +6,8 @@ import { parseConfig } from '../config/load.js';
 import { Daemon } from '../daemon.js';
 import { DhtNode } from '../discovery/dht.js';
 import { Discovery } from '../discovery/discovery.js';
+import { KeyRing } from '../discovery/v2/key-ring.js';
+import { passwordBytes } from '../discovery/v2/keys.js';
 import { startTestnet, type Testnet } from '../discovery/testnet.js';
 import { parseIp } from '../dns/ip.js';
 import { hostName, serviceName, servicesName, zoneName } from '../dns/names.js';
@@ -35,6 +37,9 @@ const PASSPHRASE_ENV = 'WHEREZ_DEMO_PASSPHRASE';
 /** The demo's zone TTL: short, so a sibling stopping (or coming back) shows quickly. */
 const DEMO_TTL_S = 10;
 
+/** Times since the demo started, as the demo prints them. */
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 /** Sibling i (0-based) sits on its own loopback address: 127.0.0.2, 127.0.0.3, ... (Linux routes all of 127/8 to lo). */
 export const siblingHost = (i: number): string => `127.0.0.${2 + i}`;
 
@@ -45,17 +50,18 @@ function demoYaml(a: DemoArgs, stateDir: string, bootstrap: string): string {
     `state_dir: ${JSON.stringify(stateDir)}`, `log_level: ${a.logLevel}`, `metrics: "${a.metrics}"`,
     'dht:', '  bind: 127.0.0.1', '  port: 0', `  bootstrap: ["${bootstrap}"]`,
     'zones:', `  ${DEMO_LABEL}:`, `    passphrase_env: ${PASSPHRASE_ENV}`, `    announce: ${DEMO_APP_PORT}`, '    auth_port: 0',
-    `    ttl: ${DEMO_TTL_S}`, '    min_peers: 1',
-    // The siblings are bare v1 discoveries (no key ring of their own): the zone speaks v1 with them.
-    '    protocol: v1',
+    `    ttl: ${DEMO_TTL_S}`, '    min_peers: 1', // protocol: the default, v2, like a real zone
   ].join('\n');
 }
 
-/** One sibling: a DHT node and a zone's discovery on its own address, like another host would run. */
-async function startSibling(host: string, passphrase: Buffer, net: Testnet, log: Logger) {
+/**
+ * One sibling: a DHT node and a zone's discovery speaking v2 on its own address, like another host
+ * would run (only the key ring is shared: same passphrase, same epoch keys; identities are its own).
+ */
+async function startSibling(host: string, passphrase: Buffer, net: Testnet, keys: KeyRing, log: Logger) {
   const dht = new DhtNode({ host, port: 0, bootstrap: net.bootstrap, log: log.child({ component: 'dht', sibling: host }) });
   await dht.start();
-  const disc = new Discovery({ passphrase, appPort: DEMO_APP_PORT, authPort: 0, dht, host, log: log.child({ component: 'discovery', sibling: host }) });
+  const disc = new Discovery({ passphrase, appPort: DEMO_APP_PORT, authPort: 0, dht, host, protocol: 'v2', v2: { keys, zone: DEMO_LABEL }, log: log.child({ component: 'discovery', sibling: host }) });
   const close = async () => { await disc.close(); await dht.close(); };
   try { await disc.start(); } catch (err) { await close(); throw err; }
   return { close };
@@ -87,37 +93,46 @@ export async function runDemo(a: DemoArgs, io: CliIO): Promise<number> {
   const print = (line: string) => io.stdout.write(`${line}\n`);
   const log = cliLogger(a.logLevel, io.stderr, io.env);
   const passphrase = randomBytes(24).toString('base64');
+  const startedAt = Date.now();
   const stateDir = await mkdtemp(join(tmpdir(), 'wherez-demo-'));
   const closers: Array<() => Promise<void>> = [() => rm(stateDir, { recursive: true, force: true })];
   try {
+    // One key ring for the siblings and the daemon: they share the passphrase, so one scrypt per
+    // epoch serves all of them (a ring each would run 1 + siblings derivations at once). It
+    // starts first: the derivation (seconds, by design) runs while the DHT and siblings start.
+    const keys = new KeyRing({ log: log.child({ component: 'keys' }) });
+    closers.push(async () => { keys.close(); });
+    const derived = new Promise<number>((resolve) => { keys.once('keys', () => resolve(Date.now() - startedAt)); });
+    keys.add(DEMO_LABEL, passwordBytes(passphrase)!);
+    keys.start();
     const net = await startTestnet({ nodes: DEMO_DHT_NODES, host: '127.0.0.1' });
     closers.push(() => net.close());
     const bootstrap = `${net.bootstrap[0]!.host}:${net.bootstrap[0]!.port}`;
     const hosts = Array.from({ length: a.siblings }, (_, i) => siblingHost(i));
     for (const host of hosts) {
-      const s = await startSibling(host, Buffer.from(passphrase), net, log);
+      const s = await startSibling(host, Buffer.from(passphrase), net, keys, log);
       closers.push(s.close);
     }
     const { config } = await parseConfig(demoYaml(a, stateDir, bootstrap), {
       file: '(demo)', baseDir: stateDir, env: { [PASSPHRASE_ENV]: passphrase },
     });
-    const daemon = new Daemon(config, { log });
+    const daemon = new Daemon(config, { log, keys });
     closers.push(() => daemon.close());
     const found = new Set<string>();
     const all = new Promise<void>((resolve) => {
       if (hosts.length === 0) resolve();
       daemon.events.on('peer', (_label, p) => {
-        print(`peer found: ${formatEndpoint(p)} (verified after ${((Date.now() - startedAt) / 1000).toFixed(1)} s, now served)`);
+        print(`peer found: ${formatEndpoint(p)} (verified after ${seconds(Date.now() - startedAt)}, now served)`);
         found.add(p.host);
         if (hosts.every((h) => found.has(h))) resolve();
       });
     });
-    const startedAt = Date.now();
     await daemon.start();
     const dns = daemon.dnsEndpoints[0]!;
     const statusUrl = `http://${config.metrics!.host}:${daemon.adminPort}`;
     print(`wherez demo: private DHT of ${net.size} nodes on 127.0.0.1; ${hosts.length} siblings (${hosts.join(', ')}) announce port ${DEMO_APP_PORT} under a random passphrase`);
     print(`serving DNS on ${formatEndpoint(dns)}, status on ${statusUrl}; discovering...`);
+    void derived.then((ms) => print(`v2 rendezvous key derived after ${seconds(ms)} (scrypt, slow on purpose: once a UTC day per zone); looking up the siblings...`));
     let deadline: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => { deadline = setTimeout(resolve, DEMO_FIND_DEADLINE_MS); });
     const aborted = new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -11,8 +11,13 @@ import { digShort } from '../helpers/dig.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const NOBODY = { uid: 65534, gid: 65534 };
-/** The README promises peers "within seconds" of the demo serving. */
+/**
+ * The README promises peers "within seconds" once the zone's v2 rendezvous key is derived. The
+ * derivation itself (scrypt, memory-hard by design) takes 1-4 s on an idle machine and far more on
+ * this shared one: it is measured (docs/operations.md), and only bounded here.
+ */
 const PEERS_WITHIN_MS = 10_000;
+const KEY_WITHIN_MS = 45_000;
 /** The build (tsc of the whole project) runs first, on a machine shared with other tests. */
 const BUILD_AND_START_MS = 180_000;
 
@@ -29,7 +34,7 @@ function freshCopy(): string {
   return dir;
 }
 
-test('npm start, from a fresh copy as an unprivileged user: dig lists the verified siblings within seconds, no warning', async (t) => {
+test('npm start, from a fresh copy as an unprivileged user: the demo speaks v2; dig lists the verified siblings within seconds of the key derivation, no warning', async (t) => {
   const dir = freshCopy();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const asRoot = process.getuid?.() === 0;
@@ -50,21 +55,34 @@ test('npm start, from a fresh copy as an unprivileged user: dig lists the verifi
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const lines: string[] = [];
-  const serving = new Promise<[string, number, number]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving DNS" line; stdout: ${lines.join(' | ')}; stderr: ${stderr}`)), BUILD_AND_START_MS);
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      lines.push(l);
-      const m = /^serving DNS on ([\d.]+):(\d+),/.exec(l);
-      if (m) { clearTimeout(timer); resolve([m[1]!, Number(m[2]), Date.now()]); }
-    });
-    void exited.then(([code]) => reject(new Error(`npm start exited (${String(code)}); stdout: ${lines.join(' | ')}; stderr: ${stderr}`)));
+  const seenAt: number[] = [];
+  const waiters: Array<() => void> = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    lines.push(l);
+    seenAt.push(Date.now());
+    for (const w of [...waiters]) w();
   });
-  const [host, port, since] = await serving;
+  /** The first stdout line matching `re` (its match) and when it came, waiting up to `ms` for it. */
+  const line = (re: RegExp, ms: number) => new Promise<[RegExpExecArray, number]>((resolve, reject) => {
+    const check = () => {
+      for (const [i, l] of lines.entries()) {
+        const m = re.exec(l);
+        if (m) { clearTimeout(timer); waiters.splice(waiters.indexOf(check), 1); resolve([m, seenAt[i]!]); return; }
+      }
+    };
+    const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${ms} ms; stdout: ${lines.join(' | ')}; stderr: ${stderr}`)), ms);
+    waiters.push(check);
+    check();
+    void exited.then(([code]) => { clearTimeout(timer); reject(new Error(`npm start exited (${String(code)}); stdout: ${lines.join(' | ')}; stderr: ${stderr}`)); });
+  });
+  const [served] = await line(/^serving DNS on ([\d.]+):(\d+),/, BUILD_AND_START_MS);
+  const [host, port] = [served[1]!, Number(served[2])];
+  const [, since] = await line(/^v2 rendezvous key derived after /, KEY_WITHIN_MS);
 
   const want = ['0 0 389 h-127-0-0-2._wherez.local.', '0 0 389 h-127-0-0-3._wherez.local.'];
   let got: string[] = [];
   while (JSON.stringify(got) !== JSON.stringify(want)) {
-    assert.ok(Date.now() - since < PEERS_WITHIN_MS, `no verified siblings within ${PEERS_WITHIN_MS} ms: ${JSON.stringify(got)}; stdout: ${lines.join(' | ')}; stderr: ${stderr}`);
+    assert.ok(Date.now() - since < PEERS_WITHIN_MS, `no verified siblings within ${PEERS_WITHIN_MS} ms of the key: ${JSON.stringify(got)}; stdout: ${lines.join(' | ')}; stderr: ${stderr}`);
     got = await digShort(host, port, '_ldap._wherez.local', 'SRV');
   }
   assert.deepEqual(await digShort(host, port, '_ldap._wherez.local', 'A'), ['127.0.0.2', '127.0.0.3']);
