@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Config, ZoneConfig } from './config/types.js';
-import { diffConfig, type ConfigDiff } from './config/diff.js';
+import { diffConfig, yamlKey, type ConfigDiff } from './config/diff.js';
 import type { Logger } from './log.js';
 import { silentLogger } from './log.js';
 import { PeerCache } from './cache/peer-cache.js';
@@ -42,6 +42,12 @@ export interface DaemonDeps {
    * zones only. Default: a ring of the daemon's own.
    */
   keys?: KeyRing;
+  /**
+   * Applies a reloaded `log_level` to every logger of the process, the root and each component's
+   * child (`setLogLevel` in log.ts). Absent (an embedder's logger, `wherez serve --log-level`):
+   * the level is set outside the config, and a changed `log_level` is logged as not applied.
+   */
+  setLogLevel?: (level: string) => void;
 }
 
 /**
@@ -248,6 +254,16 @@ export class Daemon {
     const diff = diffConfig(this.config, next);
     // After (or during) close a reload changes nothing: a zone started then would outlive close.
     if (this.closed) return { ...diff, added: [], removed: [], changed: [] };
+    // First, so that this reload's own lines already follow the new level.
+    let logLevel: string | undefined;
+    if (diff.logLevel !== undefined) {
+      if (this.deps.setLogLevel) {
+        this.deps.setLogLevel(diff.logLevel);
+        logLevel = diff.logLevel;
+      } else {
+        this.log.warn({ log_level: diff.logLevel }, 'log_level not applied: the log level is set outside the config (--log-level)');
+      }
+    }
     for (const label of [...diff.removed, ...diff.changed.map((z) => z.label)]) await this.stopZone(label);
     // Keys are kept for changed zones: the same passphrase needs no new scrypt.
     for (const label of diff.removed) this.keys.remove(label);
@@ -269,14 +285,15 @@ export class Daemon {
         dns = d;
       } catch (err) {
         // A listen address that cannot be bound: nothing of the DNS side changed.
-        this.log.error({ keys: diff.dnsChanged, err: (err as Error).message }, 'dns settings not applied; still serving the previous ones');
+        this.log.error({ keys: diff.dnsChanged.map(yamlKey), err: (err as Error).message }, 'dns settings not applied; still serving the previous ones');
       }
     }
-    // Keep the settings that need a restart as they are; take the zones and applied DNS settings.
-    this.config = { ...this.config, ...dns, zones: next.zones };
+    // Keep the settings that need a restart as they are; take the zones, the applied DNS settings
+    // and the log level (also when not applied: it is reported once per change).
+    this.config = { ...this.config, ...dns, logLevel: next.logLevel, zones: next.zones };
     this.services = servicesOf(next.zones);
-    if (diff.restartNeeded.length > 0) this.log.warn({ keys: diff.restartNeeded }, 'these settings change only after a restart');
-    this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label), dns: Object.keys(dns) }, 'config reloaded');
+    if (diff.restartNeeded.length > 0) this.log.warn({ keys: diff.restartNeeded.map(yamlKey) }, 'these settings change only after a restart');
+    this.log.info({ added: diff.added.map((z) => z.label), removed: diff.removed, changed: diff.changed.map((z) => z.label), dns: Object.keys(dns).map(yamlKey), log_level: logLevel }, 'config reloaded');
     return diff;
   }
 

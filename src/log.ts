@@ -17,9 +17,44 @@ export interface LogOptions {
 const REDACT = ['passphrase', '*.passphrase', 'key', '*.key', 'secret', '*.secret'];
 
 /**
+ * The child loggers (and their children) made from each logger createLogger built, held weakly:
+ * pino copies a parent's level into a child when it is made (docs/api.md, `logger.child`), so a
+ * new level set on the root alone is not guaranteed to reach the components' loggers.
+ */
+const families = new WeakMap<Logger, Set<WeakRef<Logger>>>();
+/** Dead references are swept when a family reaches this size, then at twice the live count. */
+const SWEEP_AT_LEAST = 64;
+
+function family(): { set: Set<WeakRef<Logger>>; onChild: (child: Logger) => void } {
+  const set = new Set<WeakRef<Logger>>();
+  let sweepAt = SWEEP_AT_LEAST;
+  const onChild = (child: Logger) => {
+    set.add(new WeakRef(child));
+    if (set.size < sweepAt) return;
+    for (const ref of set) if (ref.deref() === undefined) set.delete(ref);
+    sweepAt = Math.max(SWEEP_AT_LEAST, 2 * set.size);
+  };
+  return { set, onChild };
+}
+
+/**
+ * Sets the level of a logger made by createLogger (or cliLogger) and of every child logger made
+ * from it so far, at any depth: the one level source of the process (log_level, applied again on
+ * SIGHUP). Children made later copy it from their parent. Any other logger only gets its own level.
+ */
+export function setLogLevel(root: Logger, level: string): void {
+  root.level = level;
+  for (const ref of families.get(root) ?? []) {
+    const child = ref.deref();
+    if (child) child.level = level;
+  }
+}
+
+/**
  * Structured JSON logs (pino) to stderr by default, or pretty lines on a terminal. Components
- * take a child logger (`log.child({ component: 'dns' })`). Passphrases and keys are never
- * logged; redaction applies to both formats, before formatting.
+ * take a child logger (`log.child({ component: 'dns' })`) and follow the root's level
+ * (`setLogLevel`). Passphrases and keys are never logged; redaction applies to both formats,
+ * before formatting.
  */
 export function createLogger(opts: LogOptions = {}): Logger {
   const dest = opts.pretty
@@ -30,7 +65,10 @@ export function createLogger(opts: LogOptions = {}): Logger {
       messageFormat: '{if component}{component}: {end}{msg}',
     })
     : opts.destination ?? pino.destination({ fd: 2, sync: true });
-  return pino({ level: opts.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, dest);
+  const children = family();
+  const root = pino({ level: opts.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: undefined, onChild: children.onChild }, dest);
+  families.set(root, children.set);
+  return root;
 }
 
 /**

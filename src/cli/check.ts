@@ -1,4 +1,4 @@
-import { DNS_RELOAD_KEYS, RESTART_KEYS } from '../config/diff.js';
+import { RELOAD_KEYS, RESTART_KEYS, yamlKey } from '../config/diff.js';
 import { formatEndpoint } from '../net/endpoint.js';
 import { weakPassphraseWarnings } from '../config/passphrase-strength.js';
 import { loadConfig } from '../config/load.js';
@@ -29,9 +29,6 @@ export async function runCheck(args: { config: string }, io: CheckIO): Promise<n
   return 0;
 }
 
-/** camelCase config field -> its YAML key. */
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 export function summary(file: string, c: Config): string {
   const list = (xs: readonly string[]) => (xs.length === 0 ? '(none)' : xs.join(', '));
   const lines = [
@@ -51,7 +48,7 @@ export function summary(file: string, c: Config): string {
     ...c.zones.map((z) => `  ${zoneLine(z, c.domain)}`),
     ...sharedServices(c),
     ...(c.hostDomain === undefined ? [] : [`hosts      h-<address>.${c.hostDomain} (SRV targets; no underscore)`]),
-    `reload     SIGHUP applies zones, ${DNS_RELOAD_KEYS.map(snake).join(', ')}; a restart is needed for ${RESTART_KEYS.map(snake).join(', ')}`,
+    `reload     SIGHUP applies ${RELOAD_KEYS.map(yamlKey).join(', ')}; a restart is needed for ${RESTART_KEYS.map(yamlKey).join(', ')}`,
   ];
   return `${lines.join('\n')}\n`;
 }

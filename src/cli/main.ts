@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .exitProcess(false)
     .help()
     .version(false)
-    .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent: logs on stderr, readable lines on a terminal, JSON otherwise (find: default warn; serve: default the config\'s log_level)' })
+    .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent: logs on stderr, readable lines on a terminal, JSON otherwise (find: default warn; serve: default the config\'s log_level, which SIGHUP then applies again; given, it holds until exit)' })
     .command('find <appPort> [passphrase]', 'find peers sharing a passphrase; prints "peer found: IP:PORT" lines',
       (y) => y
         .positional('appPort', { type: 'number', describe: 'application port to offer (negative: discover only, do not announce)' })

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import { weakPassphraseWarnings } from '../config/passphrase-strength.js';
-import { cliLogger } from '../log.js';
+import { cliLogger, setLogLevel } from '../log.js';
 import { Daemon } from '../daemon.js';
 import type { CliIO } from './io.js';
 import { ABORTED, untilAborted } from './abort.js';
@@ -23,7 +23,8 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
   const { config, warnings } = loaded;
   const log = cliLogger(a.logLevel ?? config.logLevel, io.stderr, io.env);
   for (const w of warnings) log.warn(w);
-  const daemon = new Daemon(config, { log });
+  // --log-level holds for the life of the process; otherwise SIGHUP applies log_level.
+  const daemon = new Daemon(config, { log, setLogLevel: a.logLevel === undefined ? (level) => setLogLevel(log, level) : undefined });
   if (await untilAborted(daemon.start(), io.signal) === ABORTED) {
     await daemon.close();
     return interrupted(io);
@@ -32,7 +33,7 @@ export async function runServe(a: { config: string; logLevel?: string }, io: Cli
   io.stdout.write(`wherez serving ${config.zones.map((z) => `_${z.label}._wherez.${config.domain}`).join(', ') || 'no zones'} on ${listen} (dht udp ${config.dht.bind}:${daemon.dhtPort})${config.metrics ? `, metrics on ${config.metrics.host}:${daemon.adminPort}` : ''}\n`);
   // Weak passphrases are reported once serving: the estimator takes seconds to load.
   void weakPassphraseWarnings(config.zones, io.signal).then((ws) => { for (const w of ws) log.warn(w); }, () => undefined);
-  // SIGHUP: reload zones. A config that fails to load is logged and the old one kept.
+  // SIGHUP: reload zones, DNS settings and the log level. A config that fails to load is logged and the old one kept.
   let reloading = Promise.resolve();
   io.onReload?.(() => {
     reloading = reloading.then(async () => {

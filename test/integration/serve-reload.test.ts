@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { dig } from '../helpers/dig.js';
 import { waitFor } from '../helpers/wait.js';
+import { exchange } from '../helpers/tcp.js';
+import { parseConfig } from '../../src/config/load.js';
+import { Daemon } from '../../src/daemon.js';
+import { createLogger } from '../../src/log.js';
+import { Capture } from '../helpers/capture.js';
 
 const config = (zones: string[], zoneExtra: string[] = []) => [
   'listen: ["127.0.0.41:0"]', 'forward: false', 'state_dir: ./state', 'log_level: warn',
@@ -56,4 +61,77 @@ test('SIGHUP with a new service or proto renames the RFC 2782 names of the zone 
   assert.equal(await status(p, '_ldap._tcp._wherez.local'), 'NXDOMAIN', 'the old name is gone');
   assert.equal(await status(p, '_ldap._wherez.local'), 'NOERROR', 'the short form stays');
   assert.equal(await serve.stop(), 0);
+});
+
+/** A zone announcing through a v2 auth listener, and /status to find that listener's port. */
+const loggingConfig = (level: string, extra: string[] = []) => [
+  'listen: ["127.0.0.41:0"]', 'forward: false', 'state_dir: ./state', `log_level: ${level}`, 'metrics: "127.0.0.41:0"',
+  'dht: { bind: 127.0.0.41, port: 0, bootstrap: [] }', ...extra,
+  'zones:', '  ldap:', '    passphrase_env: WHEREZ_RELOAD_TEST', '    announce: 389', '    auth_port: 0',
+].join('\n');
+
+test('SIGHUP applies log_level to the loggers components made at start: warn -> debug shows their debug lines, back to warn hides them', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'wherez-reload-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'zones.yaml');
+  await writeFile(file, loggingConfig('warn'));
+  const serve = runCli(['serve', '--config', file], { WHEREZ_RELOAD_TEST: 'reload-secret' });
+  t.after(() => serve.stop());
+  const [, metricsPort] = await serve.line(/^wherez serving .* metrics on [^ ]+:(\d+)$/, 20_000);
+  const status = await (await fetch(`http://127.0.0.41:${metricsPort}/status`)).json() as { zones: Array<{ authPort: number }> };
+  const authPort = status.zones[0]!.authPort;
+  // 86 zero bytes: a v2 first message that names no zone. The auth listener (a child logger the
+  // daemon made at start, component "auth") drops it and says so at debug only.
+  const junk = () => exchange(authPort, Buffer.alloc(86), '127.0.0.41');
+  const lines = () => serve.stderr().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const dropped = () => lines().filter((l) => l.msg === 'v2: handshake dropped');
+  const reload = async (text: string, until: (l: Record<string, unknown>) => boolean, what: string) => {
+    const before = lines().length;
+    await writeFile(file, text);
+    serve.child.kill('SIGHUP');
+    await waitFor(() => lines().slice(before).some(until), 10_000, what);
+  };
+
+  await junk();
+  // "config reloaded" is at info: seen only if the new level applies; stderr is one ordered stream,
+  // so a line about the junk above would have come before it.
+  await reload(loggingConfig('debug'), (l) => l.msg === 'config reloaded', 'the reload to debug');
+  assert.equal(dropped().length, 0, 'nothing at debug while at warn');
+  assert.equal(lines().find((l) => l.msg === 'config reloaded')!.log_level, 'debug');
+
+  await junk();
+  await waitFor(() => dropped().length === 1, 10_000, 'the auth listener\'s debug line');
+  assert.equal(dropped()[0]!.component, 'auth');
+  assert.equal(dropped()[0]!.level, 20);
+
+  // Back to warn, with a key that needs a restart: its warning (at warn) marks the reload done.
+  await reload(loggingConfig('warn', ['domain: internal']), (l) => l.msg === 'these settings change only after a restart', 'the reload back to warn');
+  assert.deepEqual(lines().find((l) => l.msg === 'these settings change only after a restart')!.keys, ['domain'], 'only the key that truly needs one');
+  const atWarn = lines().length;
+  await junk();
+  await reload('zones: [this is: not valid', (l) => l.msg === 'reload failed; still serving the previous config', 'a failed reload (at error) after the junk');
+  assert.equal(dropped().length, 1, 'no debug line once back at warn');
+  assert.deepEqual(lines().slice(atWarn).map((l) => l.msg), ['reload failed; still serving the previous config']);
+  assert.ok(!serve.stderr().includes('reload-secret'));
+  assert.equal(await serve.stop(), 0);
+});
+
+test('a logger whose level is set outside the config (serve --log-level, an embedder): a new log_level is reported as not applied', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'wherez-reload-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const cfg = (level: string) => parseConfig([
+    'listen: ["127.0.0.41:0"]', 'forward: false', `state_dir: ${join(dir, 'state')}`, `log_level: ${level}`,
+    'dht: { bind: 127.0.0.41, port: 0, bootstrap: [] }',
+  ].join('\n'), { file: 'zones.yaml', baseDir: dir, env: {} }).then((l) => l.config);
+  const out = new Capture();
+  const daemon = new Daemon(await cfg('warn'), { log: createLogger({ level: 'warn', destination: out }) });
+  t.after(() => daemon.close());
+  await daemon.start();
+  const diff = await daemon.reload(await cfg('debug'));
+  assert.equal(diff.logLevel, 'debug');
+  assert.deepEqual(diff.restartNeeded, []);
+  assert.match(out.text, /"log_level":"debug","msg":"log_level not applied: the log level is set outside the config/);
+  assert.ok(!out.text.includes('"level":20'), 'still at warn');
+  await daemon.reload(await cfg('debug'));
+  assert.equal(out.text.match(/log_level not applied/g)?.length, 1, 'said once per change');
 });

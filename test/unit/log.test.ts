@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliLogger } from '../../src/log.js';
+import { cliLogger, createLogger, setLogLevel } from '../../src/log.js';
 import { Capture } from '../helpers/capture.js';
 
 test('on a terminal, logs are readable lines (time, level, message, fields), secrets still redacted', () => {
@@ -22,4 +22,28 @@ test('colours on a terminal unless NO_COLOR', () => {
   const tty = new Capture(true);
   cliLogger('info', tty, {}).warn('careful');
   assert.ok(tty.text.includes('\u001b['), JSON.stringify(tty.text));
+});
+
+test('setLogLevel reaches every child logger made before it, at any depth, and back', () => {
+  const out = new Capture();
+  const root = createLogger({ level: 'warn', destination: out });
+  const dns = root.child({ component: 'dns' });
+  const zone = root.child({ component: 'discovery' }).child({ zone: 'ldap' });
+  // A child with a level of its own at creation: pino keeps it apart from the root's from then on.
+  const own = root.child({ component: 'keys' }, { level: 'error' });
+  const msgs = () => out.text.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg);
+
+  dns.debug('dns at warn');
+  setLogLevel(root, 'debug');
+  dns.debug('dns at debug');
+  zone.debug('zone at debug');
+  own.debug('keys at debug');
+  root.child({ component: 'admin' }).debug('a child made after the change');
+  setLogLevel(root, 'warn');
+  dns.debug('dns back at warn');
+  zone.info('zone back at warn');
+  own.debug('keys back at warn');
+  zone.warn('zone warns');
+  assert.deepEqual(msgs(), ['dns at debug', 'zone at debug', 'keys at debug', 'a child made after the change', 'zone warns']);
+  assert.equal(dns.level, 'warn');
 });

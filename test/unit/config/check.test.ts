@@ -38,6 +38,7 @@ test('check prints the summary: names, listen, upstreams, passphrase source only
   assert.match(r.out, /forward +no: names outside _wherez\.local are refused/);
   assert.match(r.out, /dht +127\.0\.0\.1:0, bootstrap 127\.0\.0\.1:20000/);
   assert.match(r.out, /_ldap\._wherez\.local +announce 389, auth TCP ephemeral, ttl 30s, min_peers 1, passphrase file:\/.*keys\/ldap\.key/);
+  assert.match(r.out, /\nreload +SIGHUP applies zones, listen, forward, upstreams, allow, negative_ttl, max_ttl, log_level; a restart is needed for domain, state_dir, dht, metrics, host_domain\n/);
   assert.ok(!r.out.includes('crlf-terminated'));
 });
 
