@@ -79,8 +79,12 @@ export function systemPathCheck(path: string, name: string, want: readonly strin
 export function authCheck(label: string, ep: Endpoint, seen: Seen<true>): Check {
   const at = formatEndpoint(ep);
   if ('value' in seen) return pass(`zone ${label}: auth port ${at} reachable (tcp)`);
-  return fail(`zone ${label}: auth port ${at}: ${seen.error}`,
-    `open TCP port ${ep.port} (zone ${label}'s auth_port) in the firewall: peers verify this node there, and without it no one lists it`);
+  const firewall = `open TCP port ${ep.port} (zone ${label}'s auth_port) in the firewall: peers verify this node there, and without it no one lists it`;
+  // Refused: most often nothing listens (the daemon is down, or the zone did not start); a firewall rule that rejects looks the same.
+  const fix = seen.error.includes('ECONNREFUSED')
+    ? `nothing accepted the connection: is wherez serve running with zone ${label} (wherez status; its log says why a zone did not start)? If it is, ${firewall}`
+    : firewall;
+  return fail(`zone ${label}: auth port ${at}: ${seen.error}`, fix);
 }
 
 /** The report: one line per check, each failure followed by its fix. */

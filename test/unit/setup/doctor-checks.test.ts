@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatChecks, setupFix, systemPathCheck, wherezFacts } from '../../../src/setup/doctor-checks.js';
+import { authCheck, formatChecks, setupFix, systemPathCheck, wherezFacts } from '../../../src/setup/doctor-checks.js';
 import { reachableHost } from '../../../src/net/endpoint.js';
 
 const ep = (host: string, port: number) => ({ host, port });
@@ -30,4 +30,13 @@ test('reachableHost: a wildcard is reached on loopback of its family', () => {
   assert.equal(reachableHost('0.0.0.0'), '127.0.0.1');
   assert.equal(reachableHost('::'), '::1');
   assert.equal(reachableHost('10.0.0.5'), '10.0.0.5');
+});
+
+test('authCheck: unreachable (a firewall drops or an unreachable rule) asks to open the port; refused asks first whether wherez runs', () => {
+  assert.deepEqual(authCheck('ldap', ep('127.0.0.1', 40001), { value: true }), { ok: true, line: 'zone ldap: auth port 127.0.0.1:40001 reachable (tcp)' });
+  const unreachable = authCheck('ldap', ep('127.0.0.1', 40001), { error: 'ENETUNREACH' });
+  assert.equal(unreachable.fix, 'open TCP port 40001 (zone ldap\'s auth_port) in the firewall: peers verify this node there, and without it no one lists it');
+  const refused = authCheck('ldap', ep('127.0.0.1', 40001), { error: 'ECONNREFUSED' });
+  assert.equal(refused.line, 'zone ldap: auth port 127.0.0.1:40001: ECONNREFUSED');
+  assert.match(refused.fix!, /^nothing accepted the connection: is wherez serve running with zone ldap \(wherez status; .*\)\? If it is, open TCP port 40001 /);
 });
