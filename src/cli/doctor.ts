@@ -5,7 +5,7 @@ import type { DaemonStatus } from '../daemon.js';
 import { nsName, serviceName, zoneName } from '../dns/names.js';
 import { isWherezError, wherezError } from '../errors.js';
 import { reachableHost } from '../net/endpoint.js';
-import { wherezFacts, authCheck, dhtCheck, formatChecks, listenerCheck, setupFix, statusCheck, systemPathCheck, type Check, type Seen } from '../setup/doctor-checks.js';
+import { LISTENER_FIRST, wherezFacts, authCheck, dhtCheck, formatChecks, listenerCheck, setupFix, statusCheck, systemPathCheck, type Check, type Seen } from '../setup/doctor-checks.js';
 import { addressesAt, getaddrinfo, tcpReach, txt } from '../setup/doctor-probes.js';
 import { reachableListen } from '../setup/recipes.js';
 import type { CliIO } from './io.js';
@@ -50,14 +50,14 @@ async function resolverChecks(c: Config, file: string): Promise<Check[]> {
   const checks: Check[] = [];
   for (const z of c.zones) {
     const name = serviceName(z.label, zone)!;
-    checks.push(listenerCheck(listen, `${name} TXT`, onlyFacts(await txt(name, listen)), file));
-    checks.push(systemPathCheck('res_query (resolv.conf servers)', `${name} TXT`, [], onlyFacts(await txt(name)), fix));
+    const own = listenerCheck(listen, `${name} TXT`, onlyFacts(await txt(name, listen)), file);
+    checks.push(own, systemPathCheck('res_query (resolv.conf servers)', `${name} TXT`, [], onlyFacts(await txt(name)), own.ok ? fix : LISTENER_FIRST));
   }
   const ns = nsName(zone);
   const direct = await addressesAt(ns, listen);
   if (c.zones.length === 0 || 'error' in direct) checks.push(listenerCheck(listen, `${ns} A/AAAA`, direct, file));
   const want = 'value' in direct ? direct.value : [];
-  checks.push(systemPathCheck('getaddrinfo', ns, want, await getaddrinfo(ns), fix));
+  checks.push(systemPathCheck('getaddrinfo', ns, want, await getaddrinfo(ns), 'error' in direct ? LISTENER_FIRST : fix));
   return checks;
 }
 

@@ -38,6 +38,9 @@ export function setupFix(c: Pick<Config, 'listen' | 'domain' | 'forward'>, file:
   return `point the system resolver at wherez: ${usable.map((t) => `wherez setup ${t}${configArg(file)} --apply`).join(', or ')} (docs/operations.md, "Pointing resolvers at it")`;
 }
 
+/** The fix of a system resolver path while wherez's own listener does not answer: pointing the system at it cannot help yet. */
+export const LISTENER_FIRST = 'wherez does not answer on its own listener (above): fix that first, then run wherez doctor again';
+
 /** The daemon's /status endpoint answered. */
 export function statusCheck(url: string, seen: Seen<DaemonStatus>, file: string | undefined): Check {
   if ('value' in seen) return pass(`status endpoint ${url} answers`);

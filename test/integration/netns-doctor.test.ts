@@ -83,4 +83,17 @@ test('wherez doctor in a network namespace: passes when resolv.conf points at wh
     assert.match(out, new RegExp(`^ {6}fix: open TCP port ${port} \\(zone ldap's auth_port\\) in the firewall`, 'm'), out);
     assert.match(out, /^1 of \d+ checks failed$/m, out);
   });
+
+  await t.test('the daemon stopped: the status line says to start it, and no later check sends the operator to the resolver setup', async () => {
+    await wherez.proc.stop();
+    const { code, out } = await doctor();
+    assert.equal(code, 1, out);
+    const lines = out.split('\n');
+    assert.match(lines[0]!, /^FAIL {2}status endpoint http:\/\/127\.0\.0\.1:\d+\/status: /, out);
+    assert.match(lines[1]!, /^ {6}fix: start the daemon \(wherez serve --config /, out);
+    assert.doesNotMatch(out, /point the system resolver at wherez/, 'the resolver setup is not the cause');
+    assert.equal(out.split('\n').filter((l) => l.includes('fix: wherez does not answer on its own listener (above)')).length, 2, out);
+    // auth_port: 0 here, so without /status the port is unknown (a fixed port that refuses: test/unit/setup/doctor-checks.test.ts).
+    assert.match(out, /^FAIL {2}zone ldap: auth port unknown \(auth_port: 0 and no status\)$/m, out);
+  });
 });
