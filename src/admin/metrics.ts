@@ -44,6 +44,9 @@ export function createMetrics(status: () => DaemonStatus): Registry {
   readCounter(reg, 'wherez_discovery_failures_total', 'Failed verifications by reason', ['zone', 'reason'],
     (s) => s.zones.flatMap((z) => Object.entries(z.discovery.failures).map(([reason, v]): [Labels, number] => [{ zone: z.label, reason }, v ?? 0])), status);
   readCounter(reg, 'wherez_discovery_self_contacts_total', 'Contacts that were our own listener (expected; not failures)', ['zone'], perZone((z) => z.discovery.selfContacts), status);
+  readCounter(reg, 'wherez_discovery_relists_total', 'Lookups started at once because a sibling we do not list dialled us', ['zone'], perZone((z) => z.discovery.relists), status);
+  readCounter(reg, 'wherez_discovery_dial_backs_total', 'Lost peers dialled at once because their address dialled us', ['zone'], perZone((z) => z.discovery.dialBacks), status);
+  readCounter(reg, 'wherez_discovery_relists_held_back_total', 'Relists and dial-backs refused by their rate limits', ['zone'], perZone((z) => z.discovery.relistsHeldBack), status);
   readCounter(reg, 'wherez_auth_answered_total', 'Challenges answered by the auth listener', ['zone'], perZone((z) => z.auth?.answered ?? 0), status);
   readCounter(reg, 'wherez_auth_rejected_total', 'Auth connections dropped (junk, deadline, over the source share or cap, preempted by a fairer source, over the network\'s v2 handshake rate, network banned)', ['zone'],
     perZone((z) => (z.auth ? z.auth.junk + z.auth.timeouts + z.auth.overCap + z.auth.preempted + z.auth.rateLimited + z.auth.banned : 0)), status);

@@ -20,6 +20,8 @@ export interface AuthZone {
   appPort: number;
   /** Needed by v2 and both zones. */
   v2?: V2ListenerContext;
+  /** A v1 challenge from `remote` was answered (proves nothing: source-relist.ts only looks or dials back). */
+  onV1Answered?: (remote: string) => void;
 }
 
 /**

@@ -14,6 +14,12 @@ const ANNOUNCE_WELL_STORED = 8;
  * just after we looked. 4 x 8 queries, once per announce.
  */
 const REQUERY_AFTER_ANNOUNCE_MS = [100, 300, 700, 1_500] as const;
+/**
+ * After a relist walk (source-relist.ts) the closest nodes are asked again at these delays while
+ * its source is still unlisted: the sibling that dialled us may store its announce just after our
+ * walk passed. 3 x 8 queries per relist.
+ */
+const REQUERY_AFTER_RELIST_MS = [500, 1_500, 3_500] as const;
 /** A DNS query wakes an empty zone's lookups at most this often (DNS clients cannot make us flood the DHT). */
 export const WAKE_MIN_INTERVAL_MS = 5_000;
 
@@ -46,6 +52,9 @@ export class DhtSchedule {
   private lookupTimer: NodeJS.Timeout | undefined;
   private announceTimer: NodeJS.Timeout | undefined;
   private requeryTimers: NodeJS.Timeout[] = [];
+  private relistTimers: NodeJS.Timeout[] = [];
+  /** A relist asked for while a walk ran (that walk may predate the announce): run after it. */
+  private relistNext: (() => boolean) | undefined;
   private lookupDelay: number | undefined;
   private lookupRunning = false;
   private lastLookupAt = -Infinity;
@@ -82,6 +91,16 @@ export class DhtSchedule {
   }
 
   /**
+   * A sibling we do not list dialled us (source-relist.ts, rate-limited there): look now, whatever
+   * the pace, then re-query the closest nodes while `pending()`. The regular pace is kept.
+   */
+  relist(pending: () => boolean): void {
+    if (this.closed) return;
+    if (this.lookupRunning) { this.relistNext = pending; return; }
+    this.runLookup(pending);
+  }
+
+  /**
    * Announce on this walk unless the last one is recent and well stored. "Well" counts the
    * routing table too: a walk can end after one responder (a bittorrent-dht node holding values
    * answers with them and no closer nodes; the bootstrap node often does), and an announce stored
@@ -93,7 +112,7 @@ export class DhtSchedule {
   }
 
   /** One lookup chain: a lookup already running schedules the next one itself. */
-  private runLookup(): void {
+  private runLookup(relisting?: () => boolean): void {
     if (this.closed || this.lookupRunning) return;
     clearTimeout(this.lookupTimer);
     const port = this.o.announcePort && this.announceWanted() ? this.o.announcePort() : undefined;
@@ -117,7 +136,20 @@ export class DhtSchedule {
         this.o.onHealth(!this.health.down);
       }
       this.scheduleNext();
+      if (relisting) this.requeryWhile(walk, relisting);
+      const next = this.relistNext;
+      this.relistNext = undefined;
+      if (next) this.runLookup(next);
     });
+  }
+
+  private requeryWhile(walk: GetPeersWalk, pending: () => boolean): void {
+    for (const t of this.relistTimers) clearTimeout(t);
+    this.relistTimers = REQUERY_AFTER_RELIST_MS.map((ms) => setTimeout(() => {
+      if (this.closed || !pending()) return;
+      this.o.stats.requeries++;
+      void walk.requery();
+    }, ms));
   }
 
   private scheduleNext(): void {
@@ -177,5 +209,6 @@ export class DhtSchedule {
     clearTimeout(this.lookupTimer);
     clearTimeout(this.announceTimer);
     for (const t of this.requeryTimers) clearTimeout(t);
+    for (const t of this.relistTimers) clearTimeout(t);
   }
 }

@@ -17,6 +17,7 @@ import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
 import { DhtSchedule } from './dht-schedule.js';
+import { SourceRelist } from './source-relist.js';
 import { isWildcard } from '../net/endpoint.js';
 import { formatEndpoint } from '../net/endpoint.js';
 
@@ -93,6 +94,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private readonly candidates: LRUCache<string, Candidate>;
   private readonly queue: ProbeQueue;
   private readonly schedule: DhtSchedule | undefined;
+  private readonly relist: SourceRelist;
   readonly protocol: Protocol;
   private readonly v2: V2Zone | undefined;
   private readonly abort = new AbortController();
@@ -134,6 +136,11 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       wantMore: () => this.wantMore(),
       onHealth: (up) => this.emit('health', up),
       now: this.now,
+    });
+    this.relist = new SourceRelist({
+      now: this.now, random: this.random, stats: this.stats,
+      dialBack: (e) => this.dialBack(e.host, e.authPort),
+      relist: (pending) => { this.schedule?.relist(pending); this.v2?.relist(pending); },
     });
   }
 
@@ -191,7 +198,8 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
         host: this.opts.host ?? '0.0.0.0', port: this.opts.authPort ?? 0, self: this.self,
         zone: {
           label: this.opts.label ?? this.opts.v2?.zone ?? 'zone', protocol: this.protocol, passphrase: this.opts.passphrase,
-          appPort: this.opts.appPort, v2: this.v2?.listenerContext(this.opts.appPort),
+          appPort: this.opts.appPort, v2: this.v2?.listenerContext(this.opts.appPort, this.onInbound),
+          onV1Answered: this.onInbound,
         },
       });
       await this.auth.ready;
@@ -229,6 +237,18 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     if (c && (c.self || this.now() < c.retryAt)) return;
     const offered = this.queue.offer({ key, host, port: authPort, failures: c?.failures ?? 0 });
     if (offered === 'queued') this.log.debug({ contact: key, queued: this.queue.size }, 'verifying candidate');
+  }
+
+  /** Someone dialled our auth port (v1 answered, v2 verified): maybe a restarted sibling (source-relist.ts). */
+  private readonly onInbound = (remote: string): void => {
+    if (this.started && !this.closed) this.relist.onInbound(remote);
+  };
+
+  /** A lost peer's IP dialled us: dial the peer now, past its backoff. */
+  private dialBack(host: string, authPort: number): void {
+    const c = this.candidates.get(peerKey({ host, authPort }));
+    if (c && !c.self) c.retryAt = 0;
+    this.consider(host, authPort, this.protocol === 'v1' ? 'v1' : 'v2');
   }
 
   /** Candidates dropped because the probe queue was full (they come back with a later lookup). */
@@ -290,6 +310,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     const v: Verified = { peer, failures: 0, nextVerifyAt: 0 };
     this.verified.set(key, v);
     this.stats.verified++;
+    this.relist.noteListed({ host, authPort });
     this.scheduleReverify(key, v, this.t.reverifyMs);
     this.log.debug({ peer: formatEndpoint({ host, port: r.port }) }, 'peer verified');
     this.emit('peer', peer);
@@ -344,6 +365,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     }
     this.verified.delete(key);
     this.stats.lost++;
+    this.relist.noteLost(v.peer);
     const retryAt = this.retryAt(1, this.dialsV2(key) && r.reason !== 'no-keys');
     this.candidates.set(key, { self: false, failures: 1, retryAt, lostPeer: true });
     this.retryDirectly(v.peer.host, v.peer.authPort, retryAt);

@@ -281,6 +281,7 @@ export class AuthListener {
     if (!zone) { this.stats.junk++; socket.destroy(); return false; }
     this.stats.answered++;
     socket.end(respondV1(zone.passphrase, zone.appPort, challenge));
+    zone.onV1Answered?.(socket.remoteAddress ?? '');
     // Our FIN is out once the answer is flushed; a client that never sends its own would keep
     // the half-open socket (and its slot) until the deadline: give it a short linger only.
     socket.once('finish', () => { setTimeout(() => socket.destroy(), AUTH_LINGER_MS).unref(); });

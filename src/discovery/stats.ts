@@ -2,7 +2,7 @@ import type { ProbeFailure } from './prober.js';
 
 export interface DiscoveryStatsJSON {
   announces: number; lookups: number; contacts: number; probes: number; verified: number;
-  reverifications: number; lost: number; keptWhileDown: number; selfContacts: number; requeries: number; wakes: number; failures: Partial<Record<ProbeFailure, number>>;
+  reverifications: number; lost: number; keptWhileDown: number; selfContacts: number; requeries: number; wakes: number; relists: number; dialBacks: number; relistsHeldBack: number; failures: Partial<Record<ProbeFailure, number>>;
 }
 
 /** Counters of one zone's discovery, for `wherez status`, progress lines and tests. */
@@ -25,6 +25,12 @@ export class DiscoveryStats {
   requeries = 0;
   /** Lookups started at once because a DNS query asked for the zone while it lacked peers. */
   wakes = 0;
+  /** Lookups started at once because a sibling we do not list dialled us (source-relist.ts). */
+  relists = 0;
+  /** Lost peers dialled at once because their IP dialled us. */
+  dialBacks = 0;
+  /** Relists and dial-backs refused by their rate limits. */
+  relistsHeldBack = 0;
   readonly failures: Partial<Record<ProbeFailure, number>> = {};
 
   countFailure(reason: ProbeFailure): void {
@@ -34,7 +40,8 @@ export class DiscoveryStats {
   toJSON(): DiscoveryStatsJSON {
     return {
       announces: this.announces, lookups: this.lookups, contacts: this.contacts, probes: this.probes,
-      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, selfContacts: this.selfContacts, requeries: this.requeries, wakes: this.wakes, failures: { ...this.failures },
+      verified: this.verified, reverifications: this.reverifications, lost: this.lost, keptWhileDown: this.keptWhileDown, selfContacts: this.selfContacts, requeries: this.requeries, wakes: this.wakes,
+      relists: this.relists, dialBacks: this.dialBacks, relistsHeldBack: this.relistsHeldBack, failures: { ...this.failures },
     };
   }
 }

@@ -56,6 +56,11 @@ export class EpochChannels {
     this.primary()?.schedule.wake();
   }
 
+  /** A sibling we do not list dialled us: the current epoch's channel looks now (see DhtSchedule.relist). */
+  relist(pending: () => boolean): void {
+    this.primary()?.schedule.relist(pending);
+  }
+
   private primary(): Channel | undefined {
     return this.channels.get(epochWindow(this.o.now()).current);
   }

@@ -34,6 +34,8 @@ export interface V2ListenerContext extends HintSource {
   /** Counters of connections whose hint matched this zone. */
   stats: V2ListenerStats;
   log: Logger;
+  /** A dialer's msg3 verified: it knows the passphrase (source-relist.ts decides what to do). */
+  onVerified?: (remote: string) => void;
 }
 
 /** What every v2 connection to one auth port shares, whichever zone its hint selects. */
@@ -115,6 +117,7 @@ export function serveV2(socket: net.Socket, first: Buffer, port: V2PortContext, 
     const zone = session.zone;
     zone.stats.v2Completed++;
     onCompleted?.();
+    zone.onVerified?.(socket.remoteAddress ?? '');
     const dialedAs = normalizeIp(f.dialedAs);
     if (dialedAs === null || !zone.attested().includes(dialedAs)) {
       zone.stats.v2Unattested++;

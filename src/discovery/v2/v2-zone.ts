@@ -92,6 +92,10 @@ export class V2Zone {
     this.channels.wake();
   }
 
+  relist(pending: () => boolean): void {
+    this.channels.relist(pending);
+  }
+
   noteV2(key: string): void {
     if (!this.seen.has(key)) this.seen.set(key, epochWindow(this.c.now()).current);
   }
@@ -100,8 +104,10 @@ export class V2Zone {
     return this.seen.has(key);
   }
 
-  listenerContext(appPort: number): V2ListenerContext {
+  /** `onVerified`: a dialer's msg3 verified (it knows the passphrase), with its source address. */
+  listenerContext(appPort: number, onVerified?: (remote: string) => void): V2ListenerContext {
     return {
+      onVerified,
       candidates: () => this.ring.candidates(this.zone),
       watch: (onChange) => {
         const onKeys = (zone: string) => { if (zone === this.zone) onChange(); };

@@ -1,0 +1,126 @@
+import { LRUCache } from 'lru-cache';
+import { normalizeIp } from '../net/address-class.js';
+import { peerKey } from '../peer.js';
+import { backoffMs } from './backoff.js';
+import { QueryBudget } from './query-budget.js';
+
+/** A zone starts a relist lookup at most this often, however many sources ask (a flood of connections included). */
+export const RELIST_MIN_INTERVAL_MS = 5_000;
+/** The lost endpoints of one source IP are dialled back at most this often. */
+export const DIAL_BACK_MIN_INTERVAL_MS = 5_000;
+/**
+ * A source whose relist did not list it asks again only after this, doubling per try up to the
+ * max: a discover-only sibling (it dials us, never announces) would otherwise cost a lookup at
+ * each of its re-verifications. Listing the source forgets its count.
+ */
+export const SOURCE_RETRY_BASE_MS = 30_000;
+export const SOURCE_RETRY_MAX_MS = 10 * 60_000;
+/** Source IPs remembered (lost endpoints, retry counts); an evicted one starts afresh: bounded memory. */
+const MAX_SOURCES = 1024;
+/** Lost endpoints remembered per IP (the oldest goes first). */
+const MAX_LOST_PER_IP = 16;
+
+export interface AuthEndpoint { host: string; authPort: number }
+
+export interface SourceRelistStats {
+  /** Relist lookups started for an inbound source we do not list. */
+  relists: number;
+  /** Lost endpoints dialled at once because their IP connected to us. */
+  dialBacks: number;
+  /** Relists and dial-backs refused by the rate limits. */
+  relistsHeldBack: number;
+}
+
+export interface SourceRelistOptions {
+  /** Dial this endpoint (known from the DHT, verified once) now, past its backoff. */
+  dialBack: (e: AuthEndpoint) => void;
+  /** Look the zone up now; `pending` says whether the source is still unlisted (follow-ups stop once it is). */
+  relist: (pending: () => boolean) => void;
+  stats: SourceRelistStats;
+  now?: () => number;
+  random?: () => number;
+  jitter?: number;
+}
+
+export type InboundOutcome = 'ignored' | 'listed' | 'dial-back' | 'relist' | 'dial-back+relist' | 'waiting' | 'held-back';
+
+interface Source { tries: number; nextAt: number }
+
+/**
+ * Re-lists a restarted sibling within seconds. A sibling that restarts finds us at once (it looks
+ * up fast while it lacks peers) and dials our auth port; we would meet its new announce only at
+ * our next walk (once a minute when warm). The auth listener reports who dialled (v1: a challenge
+ * answered; v2: a dialer whose msg3 verified, i.e. who knows the passphrase) and this decides:
+ * - an IP with endpoints we listed once and lost: dial them back now (same port after a restart);
+ * - an IP we do not list: look the zone up now, so the new port is found in the DHT and verified.
+ * An inbound connection proves no listening app port: nothing is listed from it. Whatever gets
+ * listed is what we dial ourselves and verify, on a port announced in the DHT. Rate limits: one
+ * relist per zone per RELIST_MIN_INTERVAL_MS, dial-backs per IP, and a backoff per source IP.
+ * Pure apart from the injected clock.
+ */
+export class SourceRelist {
+  private readonly listed = new Map<string, Set<string>>();
+  private readonly lost = new LRUCache<string, Map<string, AuthEndpoint>>({ max: MAX_SOURCES });
+  private readonly sources = new LRUCache<string, Source>({ max: MAX_SOURCES });
+  private readonly zoneBudget: QueryBudget;
+  private readonly ipBudget: QueryBudget;
+  private readonly now: () => number;
+
+  constructor(private readonly o: SourceRelistOptions) {
+    this.now = o.now ?? Date.now;
+    this.zoneBudget = new QueryBudget(this.now, 1_000 / RELIST_MIN_INTERVAL_MS, 1);
+    this.ipBudget = new QueryBudget(this.now, 1_000 / DIAL_BACK_MIN_INTERVAL_MS, 1);
+  }
+
+  /** A peer of ours was verified at this endpoint. */
+  noteListed(e: AuthEndpoint): void {
+    const ip = normalizeIp(e.host);
+    if (ip === null) return;
+    const key = peerKey(e);
+    let set = this.listed.get(ip);
+    if (!set) { set = new Set(); this.listed.set(ip, set); }
+    set.add(key);
+    const lost = this.lost.get(ip);
+    if (lost?.delete(key) && lost.size === 0) this.lost.delete(ip);
+    this.sources.delete(ip);
+  }
+
+  /** A listed peer stopped answering: its endpoint is dialled back when its IP connects. */
+  noteLost(e: AuthEndpoint): void {
+    const ip = normalizeIp(e.host);
+    if (ip === null) return;
+    const key = peerKey(e);
+    const set = this.listed.get(ip);
+    if (set?.delete(key) && set.size === 0) this.listed.delete(ip);
+    const lost = this.lost.get(ip) ?? new Map<string, AuthEndpoint>();
+    lost.delete(key);
+    lost.set(key, { host: e.host, authPort: e.authPort });
+    if (lost.size > MAX_LOST_PER_IP) lost.delete(lost.keys().next().value as string);
+    this.lost.set(ip, lost);
+  }
+
+  /** Someone connected to our auth port from `remote` (see the class comment for what counts). */
+  onInbound(remote: string): InboundOutcome {
+    const ip = normalizeIp(remote);
+    if (ip === null) return 'ignored';
+    const dialed = this.dialBack(ip);
+    if (this.listed.has(ip)) return dialed ?? 'listed';
+    const s = this.sources.get(ip);
+    if (s && this.now() < s.nextAt) return dialed ?? 'waiting';
+    if (!this.zoneBudget.take('zone')) { this.o.stats.relistsHeldBack++; return dialed ?? 'held-back'; }
+    const tries = (s?.tries ?? 0) + 1;
+    this.sources.set(ip, { tries, nextAt: this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random) });
+    this.o.stats.relists++;
+    this.o.relist(() => !this.listed.has(ip));
+    return dialed === 'dial-back' ? 'dial-back+relist' : 'relist';
+  }
+
+  /** undefined: no lost endpoint at `ip`. */
+  private dialBack(ip: string): 'dial-back' | 'held-back' | undefined {
+    const lost = this.lost.get(ip);
+    if (!lost) return undefined;
+    if (!this.ipBudget.take(ip)) { this.o.stats.relistsHeldBack++; return 'held-back'; }
+    for (const e of lost.values()) { this.o.stats.dialBacks++; this.o.dialBack(e); }
+    return 'dial-back';
+  }
+}
