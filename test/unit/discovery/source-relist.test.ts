@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DIAL_BACK_MIN_INTERVAL_MS, RELIST_MIN_INTERVAL_MS, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, SourceRelist, type AuthEndpoint,
+} from '../../../src/discovery/source-relist.js';
+
+function setup() {
+  let now = 1_000_000;
+  const dialed: AuthEndpoint[] = [];
+  const pendings: Array<() => boolean> = [];
+  const stats = { relists: 0, dialBacks: 0, relistsHeldBack: 0 };
+  const r = new SourceRelist({
+    now: () => now, jitter: 0, stats,
+    dialBack: (e) => dialed.push(e),
+    relist: (pending) => pendings.push(pending),
+  });
+  return { r, dialed, pendings, stats, advance: (ms: number) => { now += ms; } };
+}
+
+test('an unlisted source starts one relist; its pending check turns false once the source is listed', () => {
+  const { r, pendings, stats } = setup();
+  assert.equal(r.onInbound('10.0.0.2'), 'relist');
+  assert.equal(stats.relists, 1);
+  assert.equal(pendings.length, 1);
+  assert.equal(pendings[0]!(), true);
+  r.noteListed({ host: '10.0.0.2', authPort: 4001 });
+  assert.equal(pendings[0]!(), false);
+  assert.equal(r.onInbound('10.0.0.2'), 'listed', 'a listed source (routine re-verifications) costs nothing');
+  assert.equal(stats.relists, 1);
+});
+
+test('IPv4-mapped and plain forms are one source; junk is ignored', () => {
+  const { r, stats } = setup();
+  r.noteListed({ host: '10.0.0.2', authPort: 4001 });
+  assert.equal(r.onInbound('::ffff:10.0.0.2'), 'listed');
+  assert.equal(r.onInbound(''), 'ignored');
+  assert.equal(r.onInbound('not-an-ip'), 'ignored');
+  assert.equal(stats.relists, 0);
+});
+
+test('a flood from many sources starts at most one relist per interval', () => {
+  const { r, stats, advance } = setup();
+  assert.equal(r.onInbound('10.0.0.1'), 'relist');
+  for (let i = 2; i < 200; i++) assert.equal(r.onInbound(`10.0.${i >> 8}.${i & 255}`), 'held-back');
+  assert.equal(stats.relists, 1);
+  assert.equal(stats.relistsHeldBack, 198);
+  advance(RELIST_MIN_INTERVAL_MS - 1);
+  assert.equal(r.onInbound('10.1.0.1'), 'held-back');
+  advance(1);
+  assert.equal(r.onInbound('10.1.0.2'), 'relist');
+  assert.equal(stats.relists, 2);
+});
+
+test('a source that stays unlisted (discover-only) asks again only after a doubling backoff', () => {
+  const { r, stats, advance } = setup();
+  assert.equal(r.onInbound('10.0.0.9'), 'relist');
+  advance(SOURCE_RETRY_BASE_MS - 1);
+  assert.equal(r.onInbound('10.0.0.9'), 'waiting');
+  advance(1);
+  assert.equal(r.onInbound('10.0.0.9'), 'relist');
+  advance(SOURCE_RETRY_BASE_MS);
+  assert.equal(r.onInbound('10.0.0.9'), 'waiting', 'the second wait is twice the first');
+  advance(SOURCE_RETRY_BASE_MS);
+  assert.equal(r.onInbound('10.0.0.9'), 'relist');
+  for (let i = 0; i < 20; i++) { advance(SOURCE_RETRY_MAX_MS); r.onInbound('10.0.0.9'); }
+  assert.equal(stats.relists, 3 + 20, 'capped at the max: one relist per max interval');
+  // Listed once: the count is forgotten, and a later loss starts over.
+  r.noteListed({ host: '10.0.0.9', authPort: 1 });
+  r.noteLost({ host: '10.0.0.9', authPort: 1 });
+  advance(RELIST_MIN_INTERVAL_MS);
+  assert.equal(r.onInbound('10.0.0.9'), 'dial-back+relist');
+  advance(SOURCE_RETRY_BASE_MS + DIAL_BACK_MIN_INTERVAL_MS);
+  assert.equal(r.onInbound('10.0.0.9'), 'dial-back+relist', 'the backoff starts over at its base');
+});
+
+test('a lost endpoint is dialled back when its IP connects, at most once per interval per IP', () => {
+  const { r, dialed, stats, advance } = setup();
+  r.noteListed({ host: '10.0.0.3', authPort: 4001 });
+  r.noteListed({ host: '10.0.0.3', authPort: 4002 });
+  r.noteLost({ host: '10.0.0.3', authPort: 4001 });
+  // The IP still has a listed endpoint: no relist, but the lost one is dialled back.
+  assert.equal(r.onInbound('10.0.0.3'), 'dial-back');
+  assert.deepEqual(dialed, [{ host: '10.0.0.3', authPort: 4001 }]);
+  assert.equal(r.onInbound('10.0.0.3'), 'held-back', 'the dial-back budget of the IP is spent');
+  assert.equal(stats.relistsHeldBack, 1);
+  advance(DIAL_BACK_MIN_INTERVAL_MS);
+  assert.equal(r.onInbound('10.0.0.3'), 'dial-back');
+  assert.equal(stats.dialBacks, 2);
+  // Listed again: nothing left to dial back.
+  r.noteListed({ host: '10.0.0.3', authPort: 4001 });
+  advance(DIAL_BACK_MIN_INTERVAL_MS);
+  assert.equal(r.onInbound('10.0.0.3'), 'listed');
+  assert.equal(dialed.length, 2);
+});
+
+test('a source whose only endpoint was lost is dialled back and relisted (it may have a new port)', () => {
+  const { r, dialed, pendings, stats } = setup();
+  r.noteListed({ host: '10.0.0.4', authPort: 4001 });
+  r.noteLost({ host: '10.0.0.4', authPort: 4001 });
+  assert.equal(r.onInbound('10.0.0.4'), 'dial-back+relist');
+  assert.equal(dialed.length, 1);
+  assert.equal(stats.relists, 1);
+  r.noteListed({ host: '10.0.0.4', authPort: 4999 });
+  assert.equal(pendings[0]!(), false, 'listed under its new port');
+});
+
+test('lost endpoints per IP are bounded (the oldest is forgotten)', () => {
+  const { r, dialed } = setup();
+  for (let p = 1; p <= 40; p++) r.noteLost({ host: '10.0.0.5', authPort: p });
+  r.onInbound('10.0.0.5');
+  assert.equal(dialed.length, 16);
+  assert.deepEqual(dialed.map((e) => e.authPort), Array.from({ length: 16 }, (_, i) => 25 + i));
+});
