@@ -109,9 +109,11 @@ export class SourceRelist {
     if (s && this.now() < s.nextAt) return dialed ?? 'waiting';
     if (!this.zoneBudget.take('zone')) { this.o.stats.relistsHeldBack++; return dialed ?? 'held-back'; }
     const tries = (s?.tries ?? 0) + 1;
-    this.sources.set(ip, { tries, nextAt: this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random) });
+    const source: Source = { tries, nextAt: this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random) };
+    this.sources.set(ip, source);
     this.o.stats.relists++;
-    this.o.relist(() => !this.listed.has(ip));
+    // Done once the source is listed (which forgets `source`), even if it is lost again later.
+    this.o.relist(() => this.sources.get(ip) === source);
     return dialed === 'dial-back' ? 'dial-back+relist' : 'relist';
   }
 

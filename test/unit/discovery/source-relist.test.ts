@@ -17,7 +17,7 @@ function setup() {
   return { r, dialed, pendings, stats, advance: (ms: number) => { now += ms; } };
 }
 
-test('an unlisted source starts one relist; its pending check turns false once the source is listed', () => {
+test('an unlisted source starts one relist; its pending check turns false for good once the source is listed', () => {
   const { r, pendings, stats } = setup();
   assert.equal(r.onInbound('10.0.0.2'), 'relist');
   assert.equal(stats.relists, 1);
@@ -27,6 +27,8 @@ test('an unlisted source starts one relist; its pending check turns false once t
   assert.equal(pendings[0]!(), false);
   assert.equal(r.onInbound('10.0.0.2'), 'listed', 'a listed source (routine re-verifications) costs nothing');
   assert.equal(stats.relists, 1);
+  r.noteLost({ host: '10.0.0.2', authPort: 4001 });
+  assert.equal(pendings[0]!(), false, 'a later loss is the business of a later relist');
 });
 
 test('IPv4-mapped and plain forms are one source; junk is ignored', () => {
