@@ -19,6 +19,7 @@ import { DiscoveryStats } from './stats.js';
 import { DhtSchedule } from './dht-schedule.js';
 import { SourceRelist } from './source-relist.js';
 import { isWildcard } from '../net/endpoint.js';
+import { normalizeIp } from '../net/address-class.js';
 import { formatEndpoint } from '../net/endpoint.js';
 
 export interface DiscoveryOptions {
@@ -57,6 +58,7 @@ export interface DiscoveryOptions {
   dialGate?: DialGate;
 }
 
+/** `timer`: the next re-verification, while it waits (undefined while it runs). */
 interface Verified { peer: Peer; failures: number; nextVerifyAt: number; timer?: NodeJS.Timeout }
 /** What we remember of a candidate that failed (backoff) or turned out to be us; queued ones live in the ProbeQueue. */
 /** `lostPeer`: it was verified once; it is dialled again after each backoff without waiting for a lookup. */
@@ -140,6 +142,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.relist = new SourceRelist({
       now: this.now, random: this.random, stats: this.stats,
       dialBack: (e) => this.dialBack(e.host, e.authPort),
+      recheck: (ip) => this.recheck(ip),
       relist: (pending) => { this.schedule?.relist(pending); this.v2?.relist(pending); },
     });
   }
@@ -251,6 +254,22 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.consider(host, authPort, this.protocol === 'v1' ? 'v1' : 'v2');
   }
 
+  /**
+   * A listed IP dialled us: its peers not verified in the last third of reverifyMs are challenged
+   * now (a sibling back on a new port: its old one is lost within a second, see SourceRelist).
+   */
+  private recheck(ip: string): number {
+    let n = 0;
+    for (const [key, v] of this.verified) {
+      if (!v.timer || normalizeIp(v.peer.host) !== ip || this.now() - v.peer.verifiedAt < this.t.reverifyMs / 3) continue;
+      clearTimeout(v.timer);
+      v.timer = undefined;
+      this.queue.pushUrgent(() => this.reverify(key, v));
+      n++;
+    }
+    return n;
+  }
+
   /** Candidates dropped because the probe queue was full (they come back with a later lookup). */
   get droppedCandidates(): number {
     return this.queue.dropped;
@@ -333,7 +352,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   private scheduleReverify(key: string, v: Verified, delayMs: number): void {
     const delay = jittered(delayMs, this.t.jitter, this.random);
     v.nextVerifyAt = this.now() + delay;
-    v.timer = setTimeout(() => this.queue.pushUrgent(() => this.reverify(key, v)), delay);
+    v.timer = setTimeout(() => { v.timer = undefined; this.queue.pushUrgent(() => this.reverify(key, v)); }, delay);
   }
 
   private async reverify(key: string, v: Verified): Promise<void> {

@@ -15,6 +15,8 @@ export const DIAL_BACK_MIN_INTERVAL_MS = 5_000;
  */
 export const SOURCE_RETRY_BASE_MS = 30_000;
 export const SOURCE_RETRY_MAX_MS = 10 * 60_000;
+/** A listed peer lost within this long of a dial from its IP relists at once (it may be back on another port). */
+export const RECENT_INBOUND_MS = 60_000;
 /** Source IPs remembered (lost endpoints, retry counts); an evicted one starts afresh: bounded memory. */
 const MAX_SOURCES = 1024;
 /** Lost endpoints remembered per IP (the oldest goes first). */
@@ -34,6 +36,11 @@ export interface SourceRelistStats {
 export interface SourceRelistOptions {
   /** Dial this endpoint (known from the DHT, verified once) now, past its backoff. */
   dialBack: (e: AuthEndpoint) => void;
+  /**
+   * Re-verify now the listed endpoints of `ip` not verified lately (a sibling restarted on a new
+   * port while its old one was still listed); returns how many were dialled.
+   */
+  recheck: (ip: string) => number;
   /** Look the zone up now; `pending` says whether the source is still unlisted (follow-ups stop once it is). */
   relist: (pending: () => boolean) => void;
   stats: SourceRelistStats;
@@ -43,6 +50,7 @@ export interface SourceRelistOptions {
 }
 
 export type InboundOutcome = 'ignored' | 'listed' | 'dial-back' | 'relist' | 'dial-back+relist' | 'waiting' | 'held-back';
+type RelistOutcome = 'relist' | 'waiting' | 'held-back';
 
 interface Source { tries: number; nextAt: number }
 
@@ -52,7 +60,10 @@ interface Source { tries: number; nextAt: number }
  * our next walk (once a minute when warm). The auth listener reports who dialled (v1: a challenge
  * answered; v2: a dialer whose msg3 verified, i.e. who knows the passphrase) and this decides:
  * - an IP with endpoints we listed once and lost: dial them back now (same port after a restart);
- * - an IP we do not list: look the zone up now, so the new port is found in the DHT and verified.
+ * - an IP we list: re-verify its endpoints not verified lately (the caller decides what is
+ *   lately), so an old port that is gone is lost within a second rather than at its next check;
+ * - an IP we do not list (or whose last endpoint is lost soon after it dialled us): look the zone
+ *   up now, so the new port is found in the DHT and verified.
  * An inbound connection proves no listening app port: nothing is listed from it. Whatever gets
  * listed is what we dial ourselves and verify, on a port announced in the DHT. Rate limits: one
  * relist per zone per RELIST_MIN_INTERVAL_MS, dial-backs per IP, and a backoff per source IP.
@@ -62,6 +73,7 @@ export class SourceRelist {
   private readonly listed = new Map<string, Set<string>>();
   private readonly lost = new LRUCache<string, Map<string, AuthEndpoint>>({ max: MAX_SOURCES });
   private readonly sources = new LRUCache<string, Source>({ max: MAX_SOURCES });
+  private readonly recent = new LRUCache<string, number>({ max: MAX_SOURCES });
   private readonly zoneBudget: QueryBudget;
   private readonly ipBudget: QueryBudget;
   private readonly now: () => number;
@@ -96,6 +108,8 @@ export class SourceRelist {
     lost.delete(key);
     lost.set(key, { host: e.host, authPort: e.authPort });
     if (lost.size > MAX_LOST_PER_IP) lost.delete(lost.keys().next().value as string);
+    const dialled = this.recent.get(ip);
+    if (!this.listed.has(ip) && dialled !== undefined && this.now() - dialled < RECENT_INBOUND_MS) this.tryRelist(ip);
     this.lost.set(ip, lost);
   }
 
@@ -103,26 +117,40 @@ export class SourceRelist {
   onInbound(remote: string): InboundOutcome {
     const ip = normalizeIp(remote);
     if (ip === null) return 'ignored';
+    this.recent.set(ip, this.now());
     const dialed = this.dialBack(ip);
     if (this.listed.has(ip)) return dialed ?? 'listed';
+    const r = this.tryRelist(ip);
+    if (dialed === 'dial-back') return r === 'relist' ? 'dial-back+relist' : 'dial-back';
+    return dialed ?? r;
+  }
+
+  private tryRelist(ip: string): RelistOutcome {
     const s = this.sources.get(ip);
-    if (s && this.now() < s.nextAt) return dialed ?? 'waiting';
-    if (!this.zoneBudget.take('zone')) { this.o.stats.relistsHeldBack++; return dialed ?? 'held-back'; }
+    if (s && this.now() < s.nextAt) return 'waiting';
+    if (!this.zoneBudget.take('zone')) { this.o.stats.relistsHeldBack++; return 'held-back'; }
     const tries = (s?.tries ?? 0) + 1;
     const source: Source = { tries, nextAt: this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random) };
     this.sources.set(ip, source);
     this.o.stats.relists++;
     // Done once the source is listed (which forgets `source`), even if it is lost again later.
     this.o.relist(() => this.sources.get(ip) === source);
-    return dialed === 'dial-back' ? 'dial-back+relist' : 'relist';
+    return 'relist';
   }
 
-  /** undefined: no lost endpoint at `ip`. */
+  /** Lost endpoints of `ip` dialled back, listed ones rechecked; undefined: none dialled and none held back. */
   private dialBack(ip: string): 'dial-back' | 'held-back' | undefined {
     const lost = this.lost.get(ip);
-    if (!lost) return undefined;
-    if (!this.ipBudget.take(ip)) { this.o.stats.relistsHeldBack++; return 'held-back'; }
-    for (const e of lost.values()) { this.o.stats.dialBacks++; this.o.dialBack(e); }
-    return 'dial-back';
+    if (!lost && !this.listed.has(ip)) return undefined;
+    if (!this.ipBudget.take(ip)) {
+      // A listed sibling dials us at each of its re-verifications: that is no news worth counting.
+      if (!lost) return undefined;
+      this.o.stats.relistsHeldBack++;
+      return 'held-back';
+    }
+    let n = this.listed.has(ip) ? this.o.recheck(ip) : 0;
+    for (const e of lost?.values() ?? []) { n++; this.o.dialBack(e); }
+    this.o.stats.dialBacks += n;
+    return n > 0 ? 'dial-back' : undefined;
   }
 }

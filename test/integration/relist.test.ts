@@ -15,11 +15,11 @@ const PASS = Buffer.from('relist integration passphrase');
 const NEVER = 10 * 60_000;
 const WITHIN_MS = 20_000;
 
-/** The next `peer` or `lost` event of `d` about `host`. */
-function next(d: Discovery, ev: 'peer' | 'lost', host: string): Promise<Peer> {
+/** The next `peer` or `lost` event of `d` about `host` (and `match`). */
+function next(d: Discovery, ev: 'peer' | 'lost', host: string, match: (p: Peer) => boolean = () => true): Promise<Peer> {
   return new Promise((resolve, reject) => {
     const on = (p: Peer) => {
-      if (p.host !== host) return;
+      if (p.host !== host || !match(p)) return;
       clearTimeout(timer);
       d.off(ev, on);
       resolve(p);
@@ -30,7 +30,7 @@ function next(d: Discovery, ev: 'peer' | 'lost', host: string): Promise<Peer> {
 }
 
 for (const protocol of ['v1', 'v2'] as const) {
-  test(`${protocol}: a restarted sibling is listed again at once, on its old port (dial-back) and on a new one (relist lookup)`, async (t) => {
+  test(`${protocol}: a restarted sibling is listed again at once, on its old port (dial-back), on a new one (relist lookup), and before its old port was found gone`, async (t) => {
     const swarm = await startTestnet({ nodes: 12 });
     t.after(() => swarm.close());
     const ring = new KeyRing();
@@ -102,6 +102,15 @@ for (const protocol of ['v1', 'v2'] as const) {
     const relisted = await moved;
     assert.equal(relisted.authPort, b3.authPort);
     assert.deepEqual(a.peers().map((p) => p.authPort), [b3.authPort]);
+
+    // A quick restart on a new port, before A noticed the old one gone: B's dial makes A recheck
+    // the old port (lost at once), and the loss right after B's dial relists.
+    let b4: Discovery | undefined;
+    const quick = next(a, 'peer', bHost, (p) => p.authPort === b4?.authPort);
+    await b3.close();
+    b4 = await startB(0);
+    await quick;
+    assert.deepEqual(a.peers().map((p) => p.authPort), [b4.authPort]);
     // A's own lookups: those of start(), then relists only (a relist walk's follow-up queries found
     // B's new port, or a walk it started for a later dial of B).
     assert.ok(a.stats.relists >= 1, JSON.stringify(a.stats));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DIAL_BACK_MIN_INTERVAL_MS, RELIST_MIN_INTERVAL_MS, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, SourceRelist, type AuthEndpoint,
+  DIAL_BACK_MIN_INTERVAL_MS, RECENT_INBOUND_MS, RELIST_MIN_INTERVAL_MS, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, SourceRelist, type AuthEndpoint,
 } from '../../../src/discovery/source-relist.js';
 
 function setup() {
@@ -9,12 +9,15 @@ function setup() {
   const dialed: AuthEndpoint[] = [];
   const pendings: Array<() => boolean> = [];
   const stats = { relists: 0, dialBacks: 0, relistsHeldBack: 0 };
+  const rechecked: string[] = [];
+  let stale = 0;
   const r = new SourceRelist({
     now: () => now, jitter: 0, stats,
     dialBack: (e) => dialed.push(e),
+    recheck: (ip) => { rechecked.push(ip); return stale; },
     relist: (pending) => pendings.push(pending),
   });
-  return { r, dialed, pendings, stats, advance: (ms: number) => { now += ms; } };
+  return { r, dialed, pendings, stats, rechecked, advance: (ms: number) => { now += ms; }, setStale: (n: number) => { stale = n; } };
 }
 
 test('an unlisted source starts one relist; its pending check turns false for good once the source is listed', () => {
@@ -112,4 +115,40 @@ test('lost endpoints per IP are bounded (the oldest is forgotten)', () => {
   r.onInbound('10.0.0.5');
   assert.equal(dialed.length, 16);
   assert.deepEqual(dialed.map((e) => e.authPort), Array.from({ length: 16 }, (_, i) => 25 + i));
+});
+
+test('a listed IP that dials us gets its stale endpoints rechecked, at most once per interval', () => {
+  const { r, rechecked, stats, advance, setStale } = setup();
+  r.noteListed({ host: '10.0.0.6', authPort: 4001 });
+  assert.equal(r.onInbound('10.0.0.6'), 'listed', 'nothing stale: nothing dialled');
+  assert.deepEqual(rechecked, ['10.0.0.6']);
+  setStale(1);
+  advance(DIAL_BACK_MIN_INTERVAL_MS);
+  assert.equal(r.onInbound('::ffff:10.0.0.6'), 'dial-back');
+  assert.equal(stats.dialBacks, 1);
+  assert.equal(r.onInbound('10.0.0.6'), 'listed', 'within the interval: not even asked');
+  assert.equal(rechecked.length, 2);
+  assert.equal(stats.relistsHeldBack, 0, 'routine dials of a listed sibling are no news');
+});
+
+test('the last endpoint of an IP lost soon after that IP dialled us relists at once (it is back on another port)', () => {
+  const { r, pendings, stats, advance } = setup();
+  r.noteListed({ host: '10.0.0.7', authPort: 4001 });
+  r.onInbound('10.0.0.7');
+  advance(1_000);
+  r.noteLost({ host: '10.0.0.7', authPort: 4001 });
+  assert.equal(stats.relists, 1);
+  assert.equal(pendings.length, 1);
+  // Lost long after its IP last dialled us: a peer gone, not one back.
+  r.noteListed({ host: '10.0.0.8', authPort: 4001 });
+  r.onInbound('10.0.0.8');
+  advance(RECENT_INBOUND_MS);
+  r.noteLost({ host: '10.0.0.8', authPort: 4001 });
+  assert.equal(stats.relists, 1);
+  // Another endpoint of the IP still listed: no relist either.
+  r.noteListed({ host: '10.0.0.9', authPort: 1 });
+  r.noteListed({ host: '10.0.0.9', authPort: 2 });
+  r.onInbound('10.0.0.9');
+  r.noteLost({ host: '10.0.0.9', authPort: 1 });
+  assert.equal(stats.relists, 1);
 });
