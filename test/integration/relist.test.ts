@@ -105,12 +105,12 @@ for (const protocol of ['v1', 'v2'] as const) {
 
     // A quick restart on a new port, before A noticed the old one gone: B's dial makes A recheck
     // the old port (lost at once), and the loss right after B's dial relists.
-    let b4: Discovery | undefined;
-    const quick = next(a, 'peer', bHost, (p) => p.authPort === b4?.authPort);
+    const b4: { d?: Discovery } = {};
+    const quick = next(a, 'peer', bHost, (p) => p.authPort === b4.d?.authPort);
     await b3.close();
-    b4 = await startB(0);
+    b4.d = await startB(0);
     await quick;
-    assert.deepEqual(a.peers().map((p) => p.authPort), [b4.authPort]);
+    assert.deepEqual(a.peers().map((p) => p.authPort), [b4.d.authPort]);
     // A's own lookups: those of start(), then relists only (a relist walk's follow-up queries found
     // B's new port, or a walk it started for a later dial of B).
     assert.ok(a.stats.relists >= 1, JSON.stringify(a.stats));
