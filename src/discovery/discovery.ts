@@ -17,7 +17,7 @@ import { backoffMs } from './backoff.js';
 import { DEFAULT_TIMING, jittered, type DiscoveryTiming } from './timing.js';
 import { DiscoveryStats } from './stats.js';
 import { DhtSchedule } from './dht-schedule.js';
-import { SourceRelist } from './source-relist.js';
+import { RECHECK_MIN_AGE_MS, SourceRelist } from './source-relist.js';
 import { isWildcard } from '../net/endpoint.js';
 import { normalizeIp } from '../net/address-class.js';
 import { formatEndpoint } from '../net/endpoint.js';
@@ -255,13 +255,16 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
   }
 
   /**
-   * A listed IP dialled us: its peers not verified in the last third of reverifyMs are challenged
+   * A listed IP dialled us: its peers not verified in the last RECHECK_MIN_AGE_MS are challenged
    * now (a sibling back on a new port: its old one is lost within a second, see SourceRelist).
+   * A sibling dials us at each of its own re-verifications, so this replaces some of ours and adds
+   * some (ours and its own run on separate jittered clocks).
    */
   private recheck(ip: string): number {
     let n = 0;
+    const minAge = Math.min(RECHECK_MIN_AGE_MS, this.t.reverifyMs / 3);
     for (const [key, v] of this.verified) {
-      if (!v.timer || normalizeIp(v.peer.host) !== ip || this.now() - v.peer.verifiedAt < this.t.reverifyMs / 3) continue;
+      if (!v.timer || normalizeIp(v.peer.host) !== ip || this.now() - v.peer.verifiedAt < minAge) continue;
       clearTimeout(v.timer);
       v.timer = undefined;
       this.queue.pushUrgent(() => this.reverify(key, v));

@@ -15,6 +15,8 @@ export const DIAL_BACK_MIN_INTERVAL_MS = 5_000;
  */
 export const SOURCE_RETRY_BASE_MS = 30_000;
 export const SOURCE_RETRY_MAX_MS = 10 * 60_000;
+/** A listed endpoint verified longer ago than this is challenged again when its IP dials us (see Discovery.recheck). */
+export const RECHECK_MIN_AGE_MS = 2_000;
 /** A listed peer lost within this long of a dial from its IP relists at once (it may be back on another port). */
 export const RECENT_INBOUND_MS = 60_000;
 /** Source IPs remembered (lost endpoints, retry counts); an evicted one starts afresh: bounded memory. */
