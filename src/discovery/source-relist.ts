@@ -61,7 +61,7 @@ interface Source { tries: number; nextAt: number }
  * up fast while it lacks peers) and dials our auth port; we would meet its new announce only at
  * our next walk (once a minute when warm). The auth listener reports who dialled (v1: a challenge
  * answered; v2: a dialer whose msg3 verified, i.e. who knows the passphrase) and this decides:
- * - an IP with endpoints we listed once and lost: dial them back now (same port after a restart);
+ * - an IP with endpoints we listed once and lost: dial them back now, once (same port after a restart);
  * - an IP we list: re-verify its endpoints not verified lately (the caller decides what is
  *   lately), so an old port that is gone is lost within a second rather than at its next check;
  * - an IP we do not list (or whose last endpoint is lost soon after it dialled us): look the zone
@@ -151,6 +151,9 @@ export class SourceRelist {
       return 'held-back';
     }
     let n = this.listed.has(ip) ? this.o.recheck(ip) : 0;
+    // Once per loss: a port that stays dead is left to the caller's own backoff, not dialled at
+    // every visit of its IP (a node restarted often would leave one per restart).
+    this.lost.delete(ip);
     for (const e of lost?.values() ?? []) { n++; this.o.dialBack(e); }
     this.o.stats.dialBacks += n;
     return n > 0 ? 'dial-back' : undefined;

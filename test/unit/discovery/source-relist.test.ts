@@ -75,27 +75,28 @@ test('a source that stays unlisted (discover-only) asks again only after a doubl
   advance(RELIST_MIN_INTERVAL_MS);
   assert.equal(r.onInbound('10.0.0.9'), 'dial-back+relist');
   advance(SOURCE_RETRY_BASE_MS + DIAL_BACK_MIN_INTERVAL_MS);
-  assert.equal(r.onInbound('10.0.0.9'), 'dial-back+relist', 'the backoff starts over at its base');
+  assert.equal(r.onInbound('10.0.0.9'), 'relist', 'the backoff starts over at its base (the lost port was dialled back once)');
 });
 
-test('a lost endpoint is dialled back when its IP connects, at most once per interval per IP', () => {
+test('a lost endpoint is dialled back once when its IP connects, at most once per interval per IP', () => {
   const { r, dialed, stats, advance } = setup();
   r.noteListed({ host: '10.0.0.3', authPort: 4001 });
   r.noteListed({ host: '10.0.0.3', authPort: 4002 });
   r.noteLost({ host: '10.0.0.3', authPort: 4001 });
-  // The IP still has a listed endpoint: no relist, but the lost one is dialled back.
-  assert.equal(r.onInbound('10.0.0.3'), 'dial-back');
-  assert.deepEqual(dialed, [{ host: '10.0.0.3', authPort: 4001 }]);
+  r.noteLost({ host: '10.0.0.3', authPort: 4002 });
+  // The budget of the IP was not spent by the losses.
+  assert.equal(r.onInbound('10.0.0.3'), 'dial-back+relist');
+  assert.deepEqual(dialed.map((e) => e.authPort), [4001, 4002]);
+  assert.equal(stats.dialBacks, 2);
+  r.noteLost({ host: '10.0.0.3', authPort: 4003 });
   assert.equal(r.onInbound('10.0.0.3'), 'held-back', 'the dial-back budget of the IP is spent');
   assert.equal(stats.relistsHeldBack, 1);
   advance(DIAL_BACK_MIN_INTERVAL_MS);
-  assert.equal(r.onInbound('10.0.0.3'), 'dial-back');
-  assert.equal(stats.dialBacks, 2);
-  // Listed again: nothing left to dial back.
-  r.noteListed({ host: '10.0.0.3', authPort: 4001 });
+  assert.equal(r.onInbound('10.0.0.3'), 'dial-back', 'only the new loss: the others were dialled back once');
+  assert.deepEqual(dialed.map((e) => e.authPort), [4001, 4002, 4003]);
   advance(DIAL_BACK_MIN_INTERVAL_MS);
-  assert.equal(r.onInbound('10.0.0.3'), 'listed');
-  assert.equal(dialed.length, 2);
+  assert.equal(r.onInbound('10.0.0.3'), 'waiting', 'nothing left to dial back; the relist backs off');
+  assert.equal(dialed.length, 3);
 });
 
 test('a source whose only endpoint was lost is dialled back and relisted (it may have a new port)', () => {
@@ -112,7 +113,7 @@ test('a source whose only endpoint was lost is dialled back and relisted (it may
 test('lost endpoints per IP are bounded (the oldest is forgotten)', () => {
   const { r, dialed } = setup();
   for (let p = 1; p <= 40; p++) r.noteLost({ host: '10.0.0.5', authPort: p });
-  r.onInbound('10.0.0.5');
+  assert.equal(r.onInbound('10.0.0.5'), 'dial-back+relist');
   assert.equal(dialed.length, 16);
   assert.deepEqual(dialed.map((e) => e.authPort), Array.from({ length: 16 }, (_, i) => 25 + i));
 });
