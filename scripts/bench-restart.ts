@@ -1,7 +1,7 @@
 /**
  * A restarted node listed again by its sibling (a benchmark, not a test).
  *
- *   npm run bench:restart -- [--nodes 100] [--runs 10] [--protocol v1|v2] [--wait-lost]
+ *   npm run bench:restart -- [--nodes 100] [--runs 10] [--protocol v1|v2] [--wait-lost] [--steady 3]
  *
  * A resident node A (127.0.0.2, production timing) lists its sibling B (127.0.0.3). Each run
  * stops B (its Discovery and its DHT node, as a process exit would) and starts it again with a
@@ -11,6 +11,9 @@
  * A is warm (its one peer is listed), so its own lookups run once a minute: before #10.4 that
  * walk, or B's announce reaching A's DHT node, was what re-listed B (1.3-51.5 s). Runs are 6 s
  * apart, past the relist rate limits. Everything stays on 127.0.0.0/8.
+ * --steady N first leaves A and B listing each other for N minutes and reports A's challenges to B
+ * per minute: B's re-verifications dial A, and each may make A recheck B (the cost of the recheck;
+ * without it, one per reverifyMs, 2 a minute).
  */
 import { parseArgs } from 'node:util';
 import { startTestnet } from '../src/discovery/testnet.js';
@@ -22,6 +25,7 @@ const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '100' }, runs: { type: 'string', default: '10' },
     protocol: { type: 'string', default: 'v1' }, 'wait-lost': { type: 'boolean', default: false },
+    steady: { type: 'string', default: '0' },
   },
 });
 const nodes = Number(values.nodes);
@@ -60,6 +64,14 @@ let b: { d: Discovery; close: () => Promise<void> } | undefined;
 const listed = whenA('peer', () => true);
 b = await startB();
 await listed;
+const steadyMin = Number(values.steady);
+if (steadyMin > 0) {
+  const r0 = a.stats.reverifications;
+  const d0 = a.stats.dialBacks;
+  await new Promise((r) => setTimeout(r, steadyMin * 60_000));
+  const per = (n: number) => (n / steadyMin).toFixed(2);
+  console.log(`steady ${steadyMin} min: A challenged B ${per(a.stats.reverifications - r0)} times a minute (${per(a.stats.dialBacks - d0)} of them rechecks on B's dials)`);
+}
 const times: number[] = [];
 for (let i = 0; i < runs; i++) {
   await new Promise((r) => setTimeout(r, 6_000));
