@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { normalizeIp } from '../net/address-class.js';
 import { peerKey } from '../peer.js';
 import { backoffMs } from './backoff.js';
-import { QueryBudget } from './query-budget.js';
+import { TokenBuckets } from '../net/token-buckets.js';
 
 /** A zone starts a relist lookup at most this often, however many sources ask (a flood of connections included). */
 export const RELIST_MIN_INTERVAL_MS = 5_000;
@@ -76,14 +76,14 @@ export class SourceRelist {
   private readonly lost = new LRUCache<string, Map<string, AuthEndpoint>>({ max: MAX_SOURCES });
   private readonly sources = new LRUCache<string, Source>({ max: MAX_SOURCES });
   private readonly recent = new LRUCache<string, number>({ max: MAX_SOURCES });
-  private readonly zoneBudget: QueryBudget;
-  private readonly ipBudget: QueryBudget;
+  private readonly zoneBudget: TokenBuckets;
+  private readonly ipBudget: TokenBuckets;
   private readonly now: () => number;
 
   constructor(private readonly o: SourceRelistOptions) {
     this.now = o.now ?? Date.now;
-    this.zoneBudget = new QueryBudget(this.now, 1_000 / RELIST_MIN_INTERVAL_MS, 1);
-    this.ipBudget = new QueryBudget(this.now, 1_000 / DIAL_BACK_MIN_INTERVAL_MS, 1);
+    this.zoneBudget = new TokenBuckets({ perSecond: 1_000 / RELIST_MIN_INTERVAL_MS, burst: 1, maxKeys: 1 }, this.now);
+    this.ipBudget = new TokenBuckets({ perSecond: 1_000 / DIAL_BACK_MIN_INTERVAL_MS, burst: 1, maxKeys: MAX_SOURCES }, this.now);
   }
 
   /** A peer of ours was verified at this endpoint. */
