@@ -96,6 +96,7 @@ await aDht.close();
 await net.close();
 
 function report(label: string, xs: number[]): void {
+  if (xs.length === 0) return;
   xs.sort((x, y) => x - y);
   const q = (p: number) => (xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]! / 1000).toFixed(2);
   console.log(`${label} (${xs.length} runs, ${nodes}-node swarm) s: min ${q(0)} median ${q(0.5)} p90 ${q(0.9)} max ${(xs.at(-1)! / 1000).toFixed(2)}`);
