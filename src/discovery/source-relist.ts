@@ -111,7 +111,7 @@ export class SourceRelist {
     lost.set(key, { host: e.host, authPort: e.authPort });
     if (lost.size > MAX_LOST_PER_IP) lost.delete(lost.keys().next().value as string);
     const dialled = this.recent.get(ip);
-    if (!this.listed.has(ip) && dialled !== undefined && this.now() - dialled < RECENT_INBOUND_MS) this.tryRelist(ip);
+    if (!this.listed.has(ip) && dialled !== undefined && this.now() - dialled < RECENT_INBOUND_MS) this.tryRelist(ip, true);
     this.lost.set(ip, lost);
   }
 
@@ -127,12 +127,18 @@ export class SourceRelist {
     return dialed ?? r;
   }
 
-  private tryRelist(ip: string): RelistOutcome {
+  /**
+   * `afterLoss`: the source's last endpoint was just lost. The peer may be back on another port, or
+   * simply gone: such a relist neither waits for nor advances the source's backoff, or a sibling
+   * that is down now would find its relist backed off when it comes back.
+   */
+  private tryRelist(ip: string, afterLoss = false): RelistOutcome {
     const s = this.sources.get(ip);
-    if (s && this.now() < s.nextAt) return 'waiting';
+    if (!afterLoss && s && this.now() < s.nextAt) return 'waiting';
     if (!this.zoneBudget.take('zone')) { this.o.stats.relistsHeldBack++; return 'held-back'; }
-    const tries = (s?.tries ?? 0) + 1;
-    const source: Source = { tries, nextAt: this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random) };
+    const tries = (s?.tries ?? 0) + (afterLoss ? 0 : 1);
+    const nextAt = afterLoss ? (s?.nextAt ?? 0) : this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random);
+    const source: Source = { tries, nextAt };
     this.sources.set(ip, source);
     this.o.stats.relists++;
     // Done once the source is listed (which forgets `source`), even if it is lost again later.

@@ -90,7 +90,7 @@ test('a lost endpoint is dialled back once when its IP connects, at most once pe
   assert.equal(stats.dialBacks, 2);
   r.noteLost({ host: '10.0.0.3', authPort: 4003 });
   assert.equal(r.onInbound('10.0.0.3'), 'held-back', 'the dial-back budget of the IP is spent');
-  assert.equal(stats.relistsHeldBack, 1);
+  assert.equal(stats.relistsHeldBack, 2, 'the relist after the loss of 4003, then the dial-back');
   advance(DIAL_BACK_MIN_INTERVAL_MS);
   assert.equal(r.onInbound('10.0.0.3'), 'dial-back', 'only the new loss: the others were dialled back once');
   assert.deepEqual(dialed.map((e) => e.authPort), [4001, 4002, 4003]);
@@ -140,16 +140,20 @@ test('the last endpoint of an IP lost soon after that IP dialled us relists at o
   r.noteLost({ host: '10.0.0.7', authPort: 4001 });
   assert.equal(stats.relists, 1);
   assert.equal(pendings.length, 1);
+  // The peer was simply gone: when it comes back and dials, that relist is not backed off.
+  advance(RELIST_MIN_INTERVAL_MS);
+  assert.equal(r.onInbound('10.0.0.7'), 'dial-back+relist');
+  assert.equal(pendings[0]!(), false, 'the newer relist supersedes the one after the loss');
   // Lost long after its IP last dialled us: a peer gone, not one back.
   r.noteListed({ host: '10.0.0.8', authPort: 4001 });
   r.onInbound('10.0.0.8');
   advance(RECENT_INBOUND_MS);
   r.noteLost({ host: '10.0.0.8', authPort: 4001 });
-  assert.equal(stats.relists, 1);
+  assert.equal(stats.relists, 2);
   // Another endpoint of the IP still listed: no relist either.
   r.noteListed({ host: '10.0.0.9', authPort: 1 });
   r.noteListed({ host: '10.0.0.9', authPort: 2 });
   r.onInbound('10.0.0.9');
   r.noteLost({ host: '10.0.0.9', authPort: 1 });
-  assert.equal(stats.relists, 1);
+  assert.equal(stats.relists, 2);
 });
