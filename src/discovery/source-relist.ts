@@ -4,7 +4,11 @@ import { peerKey } from '../peer.js';
 import { backoffMs } from './backoff.js';
 import { TokenBuckets } from '../net/token-buckets.js';
 
-/** A zone starts a relist lookup at most this often, however many sources ask (a flood of connections included). */
+/**
+ * A zone starts a relist lookup at most this often for dials, however many sources ask (a flood of
+ * connections included), and at most this often for losses (a peer lost right after it dialled):
+ * two budgets, so that the relist at a sibling's loss does not hold back the one at its return.
+ */
 export const RELIST_MIN_INTERVAL_MS = 5_000;
 /** The lost endpoints of one source IP are dialled back at most this often. */
 export const DIAL_BACK_MIN_INTERVAL_MS = 5_000;
@@ -82,7 +86,7 @@ export class SourceRelist {
 
   constructor(private readonly o: SourceRelistOptions) {
     this.now = o.now ?? Date.now;
-    this.zoneBudget = new TokenBuckets({ perSecond: 1_000 / RELIST_MIN_INTERVAL_MS, burst: 1, maxKeys: 1 }, this.now);
+    this.zoneBudget = new TokenBuckets({ perSecond: 1_000 / RELIST_MIN_INTERVAL_MS, burst: 1, maxKeys: 2 }, this.now);
     this.ipBudget = new TokenBuckets({ perSecond: 1_000 / DIAL_BACK_MIN_INTERVAL_MS, burst: 1, maxKeys: MAX_SOURCES }, this.now);
   }
 
@@ -123,7 +127,7 @@ export class SourceRelist {
     const dialed = this.dialBack(ip);
     if (this.listed.has(ip)) return dialed ?? 'listed';
     const r = this.tryRelist(ip);
-    if (dialed === 'dial-back') return r === 'relist' ? 'dial-back+relist' : 'dial-back';
+    if (r === 'relist') return dialed === 'dial-back' ? 'dial-back+relist' : 'relist';
     return dialed ?? r;
   }
 
@@ -135,7 +139,7 @@ export class SourceRelist {
   private tryRelist(ip: string, afterLoss = false): RelistOutcome {
     const s = this.sources.get(ip);
     if (!afterLoss && s && this.now() < s.nextAt) return 'waiting';
-    if (!this.zoneBudget.take('zone')) { this.o.stats.relistsHeldBack++; return 'held-back'; }
+    if (!this.zoneBudget.take(afterLoss ? 'loss' : 'dial')) { this.o.stats.relistsHeldBack++; return 'held-back'; }
     const tries = (s?.tries ?? 0) + (afterLoss ? 0 : 1);
     const nextAt = afterLoss ? (s?.nextAt ?? 0) : this.now() + backoffMs(tries, SOURCE_RETRY_BASE_MS, SOURCE_RETRY_MAX_MS, this.o.jitter ?? 0.2, this.o.random);
     const source: Source = { tries, nextAt };
