@@ -123,9 +123,9 @@ export class DhtSchedule {
     const cappedBefore = this.o.dht.queryBudget.refused;
     this.o.stats.lookups++;
     if (port !== undefined) this.o.stats.announces++;
-    void walk.run().then(({ responders, stored }) => {
+    void walk.run().then(({ responders, stored, closed }) => {
       this.lookupRunning = false;
-      if (this.closed) return;
+      if (this.closed || closed) return;
       this.lastResponders = responders;
       this.o.log.trace({ responders, stored }, 'lookup done');
       if (port !== undefined) this.afterAnnounce(stored, port);

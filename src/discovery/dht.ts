@@ -16,6 +16,7 @@ import { contactVerdict } from './contact-filter.js';
 import { DHT_BIND_TIMEOUT_MS, DHT_FIRST_SAVE_NODES, DHT_PEER_MAX_AGE_MS, DHT_QUERY_TIMEOUT_MS, DHT_CONCURRENCY, DHT_STATE_SAVE_INTERVAL_MS } from './timing.js';
 import { GetPeersWalk } from './get-peers-walk.js';
 import { QueryBudget } from './query-budget.js';
+import { WalkPool } from './walk-pool.js';
 
 export interface DhtNodeOptions {
   /** Bind address of the UDP socket (also the address peers see in our announces). */
@@ -66,6 +67,8 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
   readonly contacts = new ContactIndex();
   /** DHT queries per destination (bittorrent-dht's own and our walks'): see query-budget.ts. */
   readonly queryBudget = new QueryBudget();
+  /** get_peers walks running at once, shared by every zone (walk-pool.ts). */
+  readonly walks = new WalkPool();
   /** Contacts dropped as unusable (not an IP, unspecified, multicast, broadcast, port 0): hostile or broken DHT values. */
   garbageContacts = 0;
   /** Contacts more local than the node that gave them (loopback or LAN hosts named by a public node): never dialled. */
@@ -183,7 +186,7 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
   walk(infohash: Buffer, announcePort: number | undefined, onAnnounced?: () => void): GetPeersWalk | null {
     if (!this.rpc || this.closed) return null;
     return new GetPeersWalk({
-      rpc: this.rpc, infohash, announcePort, onAnnounced, alive: () => !this.closed,
+      rpc: this.rpc, infohash, announcePort, onAnnounced, alive: () => !this.closed, pool: this.walks,
       onValues: (contacts, from) => { if (!this.closed) for (const c of contacts) this.onContact(c, infohash, from); },
     });
   }

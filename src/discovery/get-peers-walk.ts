@@ -1,5 +1,6 @@
 import type { Krpc, KrpcNode, KrpcPeer, KrpcResponse } from 'k-rpc';
 import type { Endpoint } from '../net/endpoint.js';
+import type { WalkPool } from './walk-pool.js';
 
 /** BEP 5: announce to the 8 closest nodes that answered with a token. */
 export const ANNOUNCE_CLOSEST = 8;
@@ -9,6 +10,8 @@ export interface WalkResult {
   responders: number;
   /** Nodes that stored our announce (0 when we did not announce or none accepted it). */
   stored: number;
+  /** The DHT node closed before the walk got its turn in the pool: nothing was sent. */
+  closed?: true;
 }
 
 export interface WalkOptions {
@@ -22,6 +25,8 @@ export interface WalkOptions {
   onAnnounced?: () => void;
   /** false once the DHT node is closed: k-rpc-socket throws on a send after its socket closed. */
   alive: () => boolean;
+  /** The node's walks running at once (walk-pool.ts); the walk waits there for its turn. */
+  pool?: WalkPool;
 }
 
 interface Holder extends KrpcNode { token: Buffer; distance: Buffer }
@@ -52,7 +57,13 @@ export class GetPeersWalk {
     return this.best;
   }
 
+  /** Walks once the pool has a slot for it (at once without a pool). */
   run(): Promise<WalkResult> {
+    return this.o.pool ? this.o.pool.run(() => this.walk()) : this.walk();
+  }
+
+  private walk(): Promise<WalkResult> {
+    if (!this.o.alive()) return Promise.resolve({ responders: 0, stored: 0, closed: true });
     let responders = 0;
     return new Promise((resolve) => {
       this.finish = () => {
