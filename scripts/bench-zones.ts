@@ -28,7 +28,7 @@ const { values } = parseArgs({ options: {
 } });
 const zones = Number(values.zones);
 
-interface Sample { t: number; zones: number; zonesWithPeers: number; rssKb: number; cpuMs: number; lookups: number; queries: number }
+interface Sample { t: number; zones: number; zonesWithPeers: number; rssKb: number; cpuMs: number; lookups: number; queries: number; failures?: Record<string, number> }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const net = await startTestnet({ nodes: Number(values.swarm) });
@@ -57,7 +57,10 @@ while (performance.now() - t0 < Number(values.deadline) * 1000) {
   poll();
   const sa = last.get(a), sb = last.get(b);
   if (process.env.BENCH_ZONES_TRACE) console.error(JSON.stringify({ a: sa, b: sb }));
-  else if (Math.round((performance.now() - t0) / POLL_MS) % 10 === 0) console.error(`bench-zones: ${sa?.zonesWithPeers ?? '-'} and ${sb?.zonesWithPeers ?? '-'} of ${zones} zones list their sibling`);
+  else if (Math.round((performance.now() - t0) / POLL_MS) % 10 === 0) {
+    console.error(`bench-zones: ${sa?.zonesWithPeers ?? '-'} and ${sb?.zonesWithPeers ?? '-'} of ${zones} zones list their sibling` +
+      ` (probe failures ${JSON.stringify(sa?.failures ?? {})} and ${JSON.stringify(sb?.failures ?? {})})`);
+  }
   if (sa && sb && sa.zonesWithPeers === zones && sb.zonesWithPeers === zones) { found = { ms: Math.max(sa.t, sb.t), a: sa, b: sb }; break; }
 }
 console.error(`bench-zones: ${found ? `every zone found after ${found.ms} ms` : 'not every zone found'}; settling ${values.settle} s`);

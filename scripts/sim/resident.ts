@@ -57,7 +57,10 @@ function procStats(pid: number): { rssKb: number; cpuMs: number } | null {
   }
 }
 
-interface Status { dht: { queriesSent: number; queriesHeldBack: number; nodes: number }; zones: Array<{ peers: unknown[]; discovery: { lookups: number; announces: number } }> }
+interface Status {
+  dht: { queriesSent: number; queriesHeldBack: number; nodes: number };
+  zones: Array<{ peers: unknown[]; discovery: { lookups: number; announces: number; contacts: number; probes: number; failures: Record<string, number> } }>;
+}
 async function status(): Promise<Status | null> {
   try {
     const res = await fetch(`http://${host}:${METRICS_PORT}/status`, { signal: AbortSignal.timeout(POLL_MS) });
@@ -73,7 +76,12 @@ const timer = setInterval(() => void (async () => {
   if (!s || !p) return;
   const lookups = s.zones.reduce((n, z) => n + z.discovery.lookups, 0);
   const announces = s.zones.reduce((n, z) => n + z.discovery.announces, 0);
-  say({ t: Math.round(performance.now() - t0), zones: s.zones.length, zonesWithPeers: s.zones.filter((z) => z.peers.length > 0).length, lookups, announces, queries: s.dht.queriesSent, heldBack: s.dht.queriesHeldBack, dhtNodes: s.dht.nodes, ...p });
+  const contacts = s.zones.reduce((n, z) => n + z.discovery.contacts, 0);
+  const probes = s.zones.reduce((n, z) => n + z.discovery.probes, 0);
+  // Probe failures by reason, summed over zones (a zone stuck without its sibling shows why here).
+  const failures: Record<string, number> = {};
+  for (const z of s.zones) for (const [k, v] of Object.entries(z.discovery.failures)) failures[k] = (failures[k] ?? 0) + v;
+  say({ t: Math.round(performance.now() - t0), zones: s.zones.length, zonesWithPeers: s.zones.filter((z) => z.peers.length > 0).length, lookups, announces, contacts, probes, failures, queries: s.dht.queriesSent, heldBack: s.dht.queriesHeldBack, dhtNodes: s.dht.nodes, ...p });
 })(), POLL_MS);
 
 onStopSignal(async () => {

@@ -58,6 +58,8 @@ export class DhtSchedule {
   private lookupDelay: number | undefined;
   private lookupRunning = false;
   private lastLookupAt = -Infinity;
+  /** Walks started: this schedule's rank in the DHT node's walk pool (fewest first). */
+  private walks = 0;
   /** Since when peers have been wanted (undefined while we have enough). */
   private wantingSince: number | undefined;
   private announceDue = true;
@@ -116,9 +118,10 @@ export class DhtSchedule {
     if (this.closed || this.lookupRunning) return;
     clearTimeout(this.lookupTimer);
     const port = this.o.announcePort && this.announceWanted() ? this.o.announcePort() : undefined;
-    const walk = this.o.dht.walk(this.o.infohash, port, () => this.onStored(walk));
+    const walk = this.o.dht.walk(this.o.infohash, port, () => this.onStored(walk), this.walks);
     if (!walk) return;
     this.lookupRunning = true;
+    this.walks++;
     this.lastLookupAt = this.now();
     const cappedBefore = this.o.dht.queryBudget.refused;
     this.o.stats.lookups++;

@@ -183,10 +183,10 @@ export class DhtNode extends EventEmitter<{ saved: [number] }> {
    * A get_peers walk that announces `announcePort` (if given) to the closest nodes as they answer;
    * its contacts reach subscribers while it runs. Null once closed or before start().
    */
-  walk(infohash: Buffer, announcePort: number | undefined, onAnnounced?: () => void): GetPeersWalk | null {
+  walk(infohash: Buffer, announcePort: number | undefined, onAnnounced?: () => void, rank = 0): GetPeersWalk | null {
     if (!this.rpc || this.closed) return null;
     return new GetPeersWalk({
-      rpc: this.rpc, infohash, announcePort, onAnnounced, alive: () => !this.closed, pool: this.walks,
+      rpc: this.rpc, infohash, announcePort, onAnnounced, alive: () => !this.closed, pool: this.walks, rank,
       onValues: (contacts, from) => { if (!this.closed) for (const c of contacts) this.onContact(c, infohash, from); },
     });
   }

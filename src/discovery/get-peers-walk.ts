@@ -27,6 +27,8 @@ export interface WalkOptions {
   alive: () => boolean;
   /** The node's walks running at once (walk-pool.ts); the walk waits there for its turn. */
   pool?: WalkPool;
+  /** Its place in the pool's queue: lower goes first (the walks its zone made before). */
+  rank?: number;
 }
 
 interface Holder extends KrpcNode { token: Buffer; distance: Buffer }
@@ -59,7 +61,7 @@ export class GetPeersWalk {
 
   /** Walks once the pool has a slot for it (at once without a pool). */
   run(): Promise<WalkResult> {
-    return this.o.pool ? this.o.pool.run(() => this.walk()) : this.walk();
+    return this.o.pool ? this.o.pool.run(() => this.walk(), this.o.rank) : this.walk();
   }
 
   private walk(): Promise<WalkResult> {

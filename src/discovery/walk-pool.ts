@@ -7,10 +7,20 @@
  */
 export const DHT_MAX_WALKS = 8;
 
-/** A FIFO of jobs, at most `limit` running. Pure (no timers, no I/O). */
+interface Waiting { rank: number; seq: number; go: () => void }
+
+/**
+ * Jobs, at most `limit` running; a waiting job of lower rank goes first, equal ranks in arrival
+ * order. A zone's rank is the number of walks it already made, so during a cold start every zone
+ * walks once before any walks again (its fast pace asks for a walk every 0.5-5 s, and a FIFO let
+ * early zones take their second and third walks while late ones had not had a first). Pure (no
+ * timers, no I/O).
+ */
 export class WalkPool {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private seq = 0;
+  /** Sorted by (rank, seq): the first one goes next. Short (at most one entry per walking schedule). */
+  private readonly waiting: Waiting[] = [];
   /** Jobs that had to wait for a slot (for status and benchmarks). */
   queuedTotal = 0;
 
@@ -26,22 +36,28 @@ export class WalkPool {
   }
 
   /** Runs `job` once a slot is free (at once if one is); the slot is held until its promise settles. */
-  run<T>(job: () => Promise<T>): Promise<T> {
+  run<T>(job: () => Promise<T>, rank = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const go = () => {
         this.running++;
         let p: Promise<T>;
         try { p = job(); } catch (err) { p = Promise.reject(err as Error); }
-        p.then(resolve, reject).finally(() => this.release());
+        // The slot is free before the caller resumes: its next walk may take it at once.
+        p.then((v) => { this.release(); resolve(v); }, (err: unknown) => { this.release(); reject(err as Error); });
       };
       if (this.running < this.limit) go();
-      else { this.queuedTotal++; this.waiting.push(go); }
+      else {
+        this.queuedTotal++;
+        const w = { rank, seq: this.seq++, go };
+        let i = this.waiting.length;
+        while (i > 0 && this.waiting[i - 1]!.rank > rank) i--;
+        this.waiting.splice(i, 0, w);
+      }
     });
   }
 
   private release(): void {
     this.running--;
-    const next = this.waiting.shift();
-    if (next) next();
+    this.waiting.shift()?.go();
   }
 }
