@@ -22,6 +22,7 @@ import { withDeadline } from './deadline.js';
 import { isWherezError, wherezError } from './errors.js';
 import { KeyRing } from './discovery/v2/key-ring.js';
 import { DialGate } from './discovery/dial-gate.js';
+import { KeyCache, keyCachePath } from './discovery/v2/key-cache.js';
 import { loadOrCreateIdentity } from './discovery/v2/identity-file.js';
 import type { Identity } from './discovery/v2/session.js';
 import type { V2ListenerStats } from './discovery/v2/listener-session.js';
@@ -114,6 +115,8 @@ export class Daemon {
   private readonly keys: KeyRing;
   /** Every zone's dials to one sibling share its per-IP connection slots. */
   private readonly dialGate = new DialGate();
+  /** The keys of earlier runs (state dir): a restart skips the scrypt of every zone it knows. */
+  private readonly keyCache: KeyCache;
   private readonly identities = new Map<string, Identity>();
   /** Auth listeners by port: zones with the same auth_port share one (the zone hint tells v2 zones apart). */
   private readonly authPorts: AuthPorts;
@@ -124,7 +127,9 @@ export class Daemon {
   constructor(private config: Config, private readonly deps: DaemonDeps = {}) {
     this.log = deps.log ?? silentLogger();
     this.services = servicesOf(config.zones);
-    this.keys = deps.keys ?? new KeyRing({ now: deps.now, log: this.log.child({ component: 'keys' }) });
+    this.keyCache = new KeyCache({ path: keyCachePath(config.stateDir), log: this.log.child({ component: 'keys' }) });
+    // A ring handed in (the demo's, shared with its siblings) is its owner's to cache, start and close.
+    this.keys = deps.keys ?? new KeyRing({ now: deps.now, log: this.log.child({ component: 'keys' }), cache: this.keyCache });
     this.authPorts = new AuthPorts({ now: deps.now, log: this.log.child({ component: 'auth' }) });
     this.warm = new WarmPeers({
       stateDir: config.stateDir, cache: this.cache, log: this.log.child({ component: 'state' }), now: deps.now ?? Date.now,
@@ -200,7 +205,10 @@ export class Daemon {
     this.dht = dht;
     await this.step('dht start', () => dht.start());
     await this.step('peers file', () => this.warm.start());
-    if (!this.deps.keys) this.keys.start();
+    if (!this.deps.keys) {
+      await this.step('v2 key cache', () => this.keyCache.load());
+      this.keys.start();
+    }
     for (const zone of c.zones) await this.startZone(zone);
   }
 
@@ -335,6 +343,7 @@ export class Daemon {
     await this.warm.close();
     for (const label of [...this.discoveries.keys()].reverse()) await this.stopZone(label);
     if (!this.deps.keys) this.keys.close();
+    await this.keyCache.flush();
     await this.dht?.close();
   }
 }

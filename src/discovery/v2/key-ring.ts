@@ -5,6 +5,7 @@ import { epochKeys, type EpochKeys } from './keys.js';
 import { deriveInChild } from './derive-process.js';
 import { epochWindow } from './epoch-window.js';
 import type { ZoneEpoch } from './listener-handshake.js';
+import type { KeyCache } from './key-cache.js';
 
 /** Retry of a failed derivation (ENOMEM under memory pressure is the realistic cause). */
 export const DERIVE_RETRY_MS = 30_000;
@@ -20,6 +21,8 @@ export interface KeyRingOptions {
   derive?: Derive;
   log?: Logger;
   retryMs?: number;
+  /** Keys derived by an earlier run (the daemon's state dir): a zone found there skips its scrypt. */
+  cache?: KeyCache;
 }
 
 export type Derive = (prs: Buffer, epoch: number, signal: AbortSignal) => Promise<Buffer>;
@@ -38,7 +41,8 @@ export interface KeyRingEvents {
  * 128 MiB jobs would need 512 MiB), most urgent first: the current epoch of every zone, then the
  * next one in the last hour, then the previous one. Lookups (`get`) are synchronous and never
  * wait, so DNS answers and other zones never block on a derivation. Only the public values
- * (infohash, hint key) are kept; RK_e is dropped at once.
+ * (infohash, hint key) are kept; RK_e is dropped at once. With a cache (key-cache.ts), keys an
+ * earlier run derived for the same passphrase are taken from it and never derived again.
  */
 export class KeyRing extends EventEmitter<KeyRingEvents> {
   private readonly zones = new Map<string, ZoneEntry>();
@@ -48,6 +52,7 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
   private inFlight: { zone: string; abort: AbortController } | undefined;
   private readonly log: Logger;
   private readonly retryMs: number;
+  private readonly cache: KeyCache | undefined;
   private running = false;
   private started = false;
   private closed = false;
@@ -67,6 +72,7 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
     // One ring serves every v2 zone of a daemon, and each zone listens to it (its channels, its
     // hint source): the listener count follows the config, not a leak, so no cap of 10.
     this.setMaxListeners(0);
+    this.cache = opts.cache;
   }
 
   /** Adds (or replaces, when the passphrase changed) a zone. Derivation starts at start() or at once if started. */
@@ -75,13 +81,19 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
     if (old && old.prs.equals(prs)) return;
     // Re-keyed: the old passphrase's derivation would be dropped, so stop it.
     if (old && this.inFlight?.zone === zone) this.inFlight.abort.abort();
-    this.zones.set(zone, { prs, keys: new Map() });
+    const entry: ZoneEntry = { prs, keys: new Map() };
+    this.zones.set(zone, entry);
+    for (const epoch of epochWindow(this.now()).derive) {
+      const k = this.cache?.get(zone, prs, epoch);
+      if (k) this.store(zone, entry, k);
+    }
     this.pump();
   }
 
   remove(zone: string): void {
     this.zones.delete(zone);
     if (this.inFlight?.zone === zone) this.inFlight.abort.abort();
+    this.cache?.forget(zone);
     for (const w of this.readyWaiters) if (w.zone === zone) { this.readyWaiters.delete(w); w.resolve(undefined); }
   }
 
@@ -153,6 +165,14 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
     return undefined;
   }
 
+  private store(zone: string, entry: ZoneEntry, k: EpochKeys): void {
+    entry.keys.set(k.epoch, k);
+    this.emit('keys', zone, k);
+    for (const w of this.readyWaiters) {
+      if (w.zone === zone && w.epoch === k.epoch) { this.readyWaiters.delete(w); w.resolve(k); }
+    }
+  }
+
   private pump(): void {
     if (!this.started || this.closed || this.running) return;
     const job = this.nextJob();
@@ -167,13 +187,9 @@ export class KeyRing extends EventEmitter<KeyRingEvents> {
       if (this.closed) { rk.fill(0); return; }
       // The zone may have been removed or re-keyed meanwhile: store only into the same entry.
       if (this.zones.get(job.zone) === job.entry) {
-        const k = epochKeys(rk, job.epoch);
-        job.entry.keys.set(job.epoch, k);
+        this.store(job.zone, job.entry, epochKeys(rk, job.epoch));
         this.log.debug({ zone: job.zone, epoch: job.epoch, ms: this.now() - t0 }, 'v2 epoch keys derived');
-        this.emit('keys', job.zone, k);
-        for (const w of this.readyWaiters) {
-          if (w.zone === job.zone && w.epoch === job.epoch) { this.readyWaiters.delete(w); w.resolve(k); }
-        }
+        this.cache?.put(job.zone, job.entry.prs, job.entry.keys.values());
       }
       rk.fill(0);
       this.pump();
