@@ -189,8 +189,11 @@ export class DhtSchedule {
     if (!this.everStored && this.o.wantMore()) this.speedUp();
     this.everStored = true;
     clearTimeout(this.announceTimer);
-    // Re-announce with a walk soon, keeping the pace (an empty zone stays backed off).
-    this.announceTimer = setTimeout(() => { this.announceDue = true; this.lookupSoon(); },
+    // The re-announce rides on the chain's next walk, at most lookupSlowMs (+ jitter) later: a
+    // walk of its own cost every zone an extra lookup each reannounceMs (1.1 lookups a minute
+    // once warm). reannounceMs + lookupSlowMs stays well below the DHT's peer maxAge, and the
+    // announce goes out with the walk's fresh tokens.
+    this.announceTimer = setTimeout(() => { this.announceDue = true; },
       jittered(this.o.timing.reannounceMs, this.o.timing.jitter, this.o.random));
   }
 

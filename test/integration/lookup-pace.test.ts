@@ -34,6 +34,28 @@ test('an empty zone backs off from fast lookups to the slow pace after lookupPat
   assert.ok(d.stats.lookups - before <= 2, `${d.stats.lookups - before} lookups in 1.5 s once backed off`);
 });
 
+// Once warm a zone walks once per lookupSlowMs, re-announces included: a re-announce rides on the
+// next walk. (Before, each re-announce was a walk of its own: 1.1 lookups a minute with the
+// defaults; here, with re-announces due every 300 ms, about one lookup per 400 ms.)
+test('a re-announce rides on the next slow walk: no lookup of its own', async (t) => {
+  const net = await startTestnet({ nodes: 5, host: '127.0.0.1' });
+  t.after(() => net.close());
+  const dht = new DhtNode({ host: '127.0.0.38', port: 0, bootstrap: net.bootstrap });
+  await dht.start();
+  t.after(() => dht.close());
+  // minPeers 0: the zone has enough peers from the start, so it walks at the slow pace only.
+  const timing = { ...FAST_TIMING, lookupSlowMs: 1_500, reannounceMs: 300, jitter: 0 };
+  const d = new Discovery({ passphrase: Buffer.from('re-announce pace'), appPort: 389, authPort: 0, dht, host: '127.0.0.38', minPeers: 0, timing });
+  t.after(() => d.close());
+  await d.start();
+  await waitFor(() => d.stats.announces >= 1, 5_000, 'the first announce');
+  const before = { lookups: d.stats.lookups, announces: d.stats.announces };
+  await sleep(3_200);
+  const lookups = d.stats.lookups - before.lookups;
+  assert.ok(lookups <= 3, `${lookups} lookups in 3.2 s at a 1.5 s pace`);
+  assert.ok(d.stats.announces - before.announces >= 1, 'the walks went on announcing');
+});
+
 // The daemon hands DNS a lookup that wakes an empty zone: a query makes it look at once, and a
 // burst of queries makes it look once (wakes are rate-limited), not once per query.
 for (const [protocol, bind] of [['v1', '127.0.0.32'], ['v2', '127.0.0.39']] as const) {
