@@ -20,6 +20,13 @@ const REQUERY_AFTER_ANNOUNCE_MS = [100, 300, 700, 1_500] as const;
  * walk passed. 3 x 8 queries per relist.
  */
 const REQUERY_AFTER_RELIST_MS = [500, 1_500, 3_500] as const;
+/**
+ * A zone's first announces of a run that fewer nodes stored than it knows (queries held back by
+ * the per-destination budget, busy nodes) are retried this many times at lookupFastMaxMs rather
+ * than at the slow pace: a sibling's walk may pass where ours could not, and a zone that already
+ * has its peer would otherwise announce again only a minute later. Once well stored, never again.
+ */
+export const POOR_ANNOUNCE_RETRIES = 2;
 /** A DNS query wakes an empty zone's lookups at most this often (DNS clients cannot make us flood the DHT). */
 export const WAKE_MIN_INTERVAL_MS = 5_000;
 
@@ -66,6 +73,8 @@ export class DhtSchedule {
   private everStored = false;
   private lastStored = 0;
   private lastResponders = 0;
+  /** Retries left for a poorly stored announce (POOR_ANNOUNCE_RETRIES); 0 once one was well stored. */
+  private poorRetries = POOR_ANNOUNCE_RETRIES;
   private closed = false;
 
   constructor(private readonly o: DhtScheduleOptions) {
@@ -109,8 +118,12 @@ export class DhtSchedule {
    * there alone is where later walks never look.
    */
   private announceWanted(): boolean {
+    return this.announceDue || this.poorlyStored();
+  }
+
+  private poorlyStored(): boolean {
     const reachable = Math.max(this.lastResponders, this.o.dht.nodeCount());
-    return this.announceDue || this.lastStored < Math.min(ANNOUNCE_WELL_STORED, reachable);
+    return this.lastStored < Math.min(ANNOUNCE_WELL_STORED, reachable);
   }
 
   /** One lookup chain: a lookup already running schedules the next one itself. */
@@ -163,7 +176,9 @@ export class DhtSchedule {
     const fast = this.health.down || wanting;
     const patient = this.health.down || this.now() - (this.wantingSince ?? 0) < t.lookupPatienceMs;
     this.lookupDelay = fast ? nextLookupDelay(this.lookupDelay, t.lookupFastMinMs, patient ? t.lookupFastMaxMs : t.lookupSlowMs) : undefined;
-    const delay = fast ? this.lookupDelay as number : t.lookupSlowMs;
+    const retry = !fast && this.o.announcePort !== undefined && this.poorRetries > 0 && this.poorlyStored();
+    if (retry) this.poorRetries--;
+    const delay = fast ? this.lookupDelay as number : retry ? t.lookupFastMaxMs : t.lookupSlowMs;
     clearTimeout(this.lookupTimer); // a speedUp() made during this lookup is superseded
     this.lookupTimer = setTimeout(() => this.runLookup(), jittered(delay, t.jitter, this.o.random));
   }
@@ -182,6 +197,7 @@ export class DhtSchedule {
   private afterAnnounce(stored: number, port: number): void {
     this.o.log.debug({ stored, port }, 'announced');
     this.lastStored = Math.max(0, stored);
+    if (!this.poorlyStored()) this.poorRetries = 0;
     if (stored <= 0) return; // still due: the next lookup tries again
     this.announceDue = false;
     // Nodes that started with us may have announced while we did: look again soon. Only after
