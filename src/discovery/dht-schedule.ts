@@ -65,7 +65,7 @@ export class DhtSchedule {
   private lookupDelay: number | undefined;
   private lookupRunning = false;
   private lastLookupAt = -Infinity;
-  /** Walks started: this schedule's rank in the DHT node's walk pool (fewest first). */
+  /** Walks started (the first one is ranked ahead in the DHT node's walk pool). */
   private walks = 0;
   /** Since when peers have been wanted (undefined while we have enough). */
   private wantingSince: number | undefined;
@@ -131,7 +131,10 @@ export class DhtSchedule {
     if (this.closed || this.lookupRunning) return;
     clearTimeout(this.lookupTimer);
     const port = this.o.announcePort && this.announceWanted() ? this.o.announcePort() : undefined;
-    const walk = this.o.dht.walk(this.o.infohash, port, () => this.onStored(walk), this.walks);
+    // A zone's first walk goes before every repeat (a cold start walks every zone once first);
+    // repeats in arrival order. Ranking repeats by their count starved the zones that walk most,
+    // those still without peers, once the pool was busy (1,000 zones walking once a minute).
+    const walk = this.o.dht.walk(this.o.infohash, port, () => this.onStored(walk), this.walks === 0 ? 0 : 1);
     if (!walk) return;
     this.lookupRunning = true;
     this.walks++;

@@ -27,7 +27,7 @@ export interface WalkOptions {
   alive: () => boolean;
   /** The node's walks running at once (walk-pool.ts); the walk waits there for its turn. */
   pool?: WalkPool;
-  /** Its place in the pool's queue: lower goes first (the walks its zone made before). */
+  /** Its place in the pool's queue: lower goes first (0 for a zone's first walk, 1 after). */
   rank?: number;
 }
 

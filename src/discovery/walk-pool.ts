@@ -11,10 +11,10 @@ interface Waiting { rank: number; seq: number; go: () => void }
 
 /**
  * Jobs, at most `limit` running; a waiting job of lower rank goes first, equal ranks in arrival
- * order. A zone's rank is the number of walks it already made, so during a cold start every zone
- * walks once before any walks again (its fast pace asks for a walk every 0.5-5 s, and a FIFO let
- * early zones take their second and third walks while late ones had not had a first). Pure (no
- * timers, no I/O).
+ * order. A zone's first walk has rank 0 and its later ones 1 (dht-schedule.ts), so during a cold
+ * start every zone walks once before any walks again (its fast pace asks for a walk every 0.5-5 s,
+ * and a FIFO let early zones take their second and third walks while late ones had not had a
+ * first). Pure (no timers, no I/O).
  */
 export class WalkPool {
   private running = 0;

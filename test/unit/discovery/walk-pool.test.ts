@@ -27,7 +27,7 @@ test('at most `limit` jobs run at once; the next starts when one settles', async
   assert.equal(pool.queuedTotal, 1);
 });
 
-test('waiting jobs go by rank (fewest walks first), equal ranks in arrival order', async () => {
+test('waiting jobs go by rank (first walks first), equal ranks in arrival order', async () => {
   const pool = new WalkPool(1);
   const order: string[] = [];
   const first = gate(order, 'running');
