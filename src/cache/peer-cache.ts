@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from '../net/growing-lru.js';
 import type { ZonePeer, ZoneSnapshot } from '../dns/zone-view.js';
 import { peerKey, type Peer } from '../peer.js';
 
@@ -32,7 +33,7 @@ export class PeerCache {
   addZone(label: string, ttl: number): void {
     this.zones.set(label, {
       label, ttl, stale: false, version: ++this.lastVersion, snapshot: undefined,
-      peers: new LRUCache({ max: this.maxPeersPerZone }),
+      peers: growingLru(this.maxPeersPerZone),
     });
   }
 

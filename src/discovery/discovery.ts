@@ -1,5 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from '../net/growing-lru.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { wherezError } from '../errors.js';
@@ -118,7 +119,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.infohash = infohashV1(opts.passphrase);
     // Every probe in flight listens on this signal; more than Node's default 10 is by design.
     setMaxListeners(this.t.maxConcurrentProbes + 1, this.abort.signal);
-    this.candidates = new LRUCache({ max: this.t.maxCandidates });
+    this.candidates = growingLru(this.t.maxCandidates);
     this.queue = new ProbeQueue({
       maxInFlight: this.t.maxConcurrentProbes, maxQueued: this.t.maxQueuedCandidates,
       maxQueuedPerIp: this.t.maxQueuedPerIp, maxInFlightPerIp: 1, maxInFlightPerPrefix: this.t.maxProbesPerPrefix,

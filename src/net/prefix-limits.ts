@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from './growing-lru.js';
 import { normalizeIp, sourcePrefix } from './address-class.js';
 import { TokenBuckets } from './token-buckets.js';
 
@@ -81,8 +82,8 @@ export class PrefixLimits {
     this.buckets = new TokenBuckets({
       perSecond: this.limits.handshakesPerMinute / 60, burst: this.limits.handshakeBurst, maxKeys: this.limits.maxPrefixes,
     }, now);
-    this.records = new LRUCache({ max: this.limits.maxPrefixes });
-    this.members = new LRUCache({ max: this.limits.maxPrefixes });
+    this.records = growingLru(this.limits.maxPrefixes);
+    this.members = growingLru(this.limits.maxPrefixes);
   }
 
   /** `remote` completed a handshake: a member for `provenMs` from now. */

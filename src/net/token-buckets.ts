@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from './growing-lru.js';
 
 export interface TokenBucketLimits {
   /** Tokens added per second, up to `burst`. */
@@ -20,7 +21,7 @@ export class TokenBuckets {
   private readonly buckets: LRUCache<string, Bucket>;
 
   constructor(private readonly limits: TokenBucketLimits, private readonly now: () => number = Date.now) {
-    this.buckets = new LRUCache({ max: limits.maxKeys });
+    this.buckets = growingLru(limits.maxKeys);
   }
 
   /** true (and one token spent) when `key` has a token now. */

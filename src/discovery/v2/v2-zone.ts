@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingLru } from '../../net/growing-lru.js';
 import { wherezError } from '../../errors.js';
 import type { ProbeResult } from '../prober.js';
 import { isWildcard } from '../../net/endpoint.js';
@@ -50,7 +50,7 @@ export class V2Zone {
   readonly attested: readonly string[];
   private readonly ownRing: boolean;
   private readonly channels: EpochChannels;
-  private readonly seen = new LRUCache<string, number>({ max: V2_SEEN_MAX });
+  private readonly seen = growingLru<string, number>(V2_SEEN_MAX);
 
   constructor(private readonly o: V2ZoneOptions, private readonly c: V2ZoneContext) {
     const prs = passwordBytes(c.passphrase);
