@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { growingLru } from '../net/growing-lru.js';
 import { normalizeIp } from '../net/address-class.js';
 import { peerKey } from '../peer.js';
 import { backoffMs } from './backoff.js';
@@ -77,9 +78,10 @@ interface Source { tries: number; nextAt: number }
  */
 export class SourceRelist {
   private readonly listed = new Map<string, Set<string>>();
-  private readonly lost = new LRUCache<string, Map<string, AuthEndpoint>>({ max: MAX_SOURCES });
-  private readonly sources = new LRUCache<string, Source>({ max: MAX_SOURCES });
-  private readonly recent = new LRUCache<string, number>({ max: MAX_SOURCES });
+  // One SourceRelist per zone: caches that start empty (growingLru), not 3 x 1,024 slots allocated per zone.
+  private readonly lost: LRUCache<string, Map<string, AuthEndpoint>> = growingLru(MAX_SOURCES);
+  private readonly sources: LRUCache<string, Source> = growingLru(MAX_SOURCES);
+  private readonly recent: LRUCache<string, number> = growingLru(MAX_SOURCES);
   private readonly zoneBudget: TokenBuckets;
   private readonly ipBudget: TokenBuckets;
   private readonly now: () => number;
