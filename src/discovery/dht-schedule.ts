@@ -155,20 +155,11 @@ export class DhtSchedule {
         this.o.onHealth(!this.health.down);
       }
       this.scheduleNext();
-      if (relisting) this.requeryWhile(walk, relisting);
+      if (relisting) this.relistTimers = this.requeries(this.relistTimers, walk, REQUERY_AFTER_RELIST_MS, relisting);
       const next = this.relistNext;
       this.relistNext = undefined;
       if (next) this.runLookup(next);
     });
-  }
-
-  private requeryWhile(walk: GetPeersWalk, pending: () => boolean): void {
-    for (const t of this.relistTimers) clearTimeout(t);
-    this.relistTimers = REQUERY_AFTER_RELIST_MS.map((ms) => setTimeout(() => {
-      if (this.closed || !pending()) return;
-      this.o.stats.requeries++;
-      void walk.requery();
-    }, ms));
   }
 
   private scheduleNext(): void {
@@ -189,9 +180,14 @@ export class DhtSchedule {
   /** The first node stored our announce: ask the closest nodes again shortly (see REQUERY_AFTER_ANNOUNCE_MS). */
   private onStored(walk: GetPeersWalk | null): void {
     if (this.closed || !walk || !this.o.wantMore()) return;
-    for (const t of this.requeryTimers) clearTimeout(t);
-    this.requeryTimers = REQUERY_AFTER_ANNOUNCE_MS.map((ms) => setTimeout(() => {
-      if (this.closed || !this.o.wantMore()) return;
+    this.requeryTimers = this.requeries(this.requeryTimers, walk, REQUERY_AFTER_ANNOUNCE_MS, () => this.o.wantMore());
+  }
+
+  /** Asks `walk`'s closest nodes again at each delay while `wanted()`, replacing the timers in `old`. */
+  private requeries(old: NodeJS.Timeout[], walk: GetPeersWalk, delaysMs: readonly number[], wanted: () => boolean): NodeJS.Timeout[] {
+    for (const t of old) clearTimeout(t);
+    return delaysMs.map((ms) => setTimeout(() => {
+      if (this.closed || !wanted()) return;
       this.o.stats.requeries++;
       void walk.requery();
     }, ms));

@@ -317,9 +317,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
       if (r.reason === 'aborted') return;
       const self = r.reason === 'self';
       const lostPeer = !self && this.candidates.get(key)?.lostPeer === true;
-      // Our own keys not derived yet is no failure of the endpoint: the short backoff.
-      const v2 = this.dialsV2(key) && r.reason !== 'no-keys';
-      const cand: Candidate = { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1, v2), lostPeer };
+      const cand: Candidate = { self, failures: failures + 1, retryAt: self ? Infinity : this.retryAt(failures + 1, key, r.reason), lostPeer };
       this.candidates.set(key, cand);
       if (lostPeer) this.retryDirectly(host, authPort, cand.retryAt);
       this.emit('unverified', { host, authPort });
@@ -339,11 +337,15 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.emit('peer', peer);
   }
 
-  /** When a candidate that failed `failures` times in a row may be tried again (v2 dials: design 4.8's backoff). */
-  private retryAt(failures: number, v2: boolean): number {
-    return this.now() + (v2
-      ? backoffMs(failures, this.t.v2BackoffBaseMs, this.t.v2BackoffMaxMs, this.t.jitter, this.random)
-      : backoffMs(failures, this.t.backoffBaseMs, this.t.backoffMaxMs, this.t.jitter, this.random));
+  /**
+   * When the endpoint `key`, failed `failures` times in a row (the last for `reason`), may be tried
+   * again: v2 dials back off as design 4.8 says; our own keys not derived yet is no failure of the
+   * endpoint, so it keeps the short backoff, as v1 does.
+   */
+  private retryAt(failures: number, key: string, reason: ProbeFailure): number {
+    const long = this.dialsV2(key) && reason !== 'no-keys';
+    const [baseMs, maxMs] = long ? [this.t.v2BackoffBaseMs, this.t.v2BackoffMaxMs] : [this.t.backoffBaseMs, this.t.backoffMaxMs];
+    return this.now() + backoffMs(failures, baseMs, maxMs, this.t.jitter, this.random);
   }
 
   private fail(reason: ProbeFailure, host: string, port: number): void {
@@ -389,7 +391,7 @@ export class Discovery extends EventEmitter<DiscoveryEvents> {
     this.verified.delete(key);
     this.stats.lost++;
     this.relist.noteLost(v.peer);
-    const retryAt = this.retryAt(1, this.dialsV2(key) && r.reason !== 'no-keys');
+    const retryAt = this.retryAt(1, key, r.reason);
     this.candidates.set(key, { self: false, failures: 1, retryAt, lostPeer: true });
     this.retryDirectly(v.peer.host, v.peer.authPort, retryAt);
     this.log.debug({ peer: formatEndpoint(v.peer), reason: r.reason }, 'peer lost');
